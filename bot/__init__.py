@@ -1,0 +1,1 @@
+"""fairbot: the Telegram bot of a career fair (students, employers, organisers)."""

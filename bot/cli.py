@@ -1,0 +1,51 @@
+"""The `fairbot` command line: one entry point, subcommands imported only when used."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+# Each command names "module:function"; the function takes the parsed arguments and returns
+# an exit code. Modules are imported lazily so that `fairbot match` does not load aiogram.
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _lazy(target: str) -> Handler:
+    def call(args: argparse.Namespace) -> int:
+        module_name, _, func_name = target.partition(":")
+        func: Handler = getattr(importlib.import_module(module_name), func_name)
+        return func(args)
+
+    return call
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fairbot",
+        description="Career-fair Telegram bot: students, employers and organisers.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run the bot (long polling, or webhook if configured)")
+    run.set_defaults(handler=_lazy("bot.commands:run"))
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Pure matching library: the exhibitor catalogue, the topic taxonomy and the matching engine."""

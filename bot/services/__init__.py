@@ -1,0 +1,1 @@
+"""Business rules of the bot, testable without Telegram."""

@@ -1,4 +1,4 @@
-"""Every user-visible text, in Kazakh, Russian and English (Fluent), and how to pick the language."""
+"""Every user-visible text in Kazakh, Russian and English (Fluent), and choosing the language."""
 
 from bot.i18n.translator import (
     DEFAULT_LANGUAGE,

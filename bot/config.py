@@ -27,19 +27,31 @@ class SettingsError(Exception):
     """A setting is missing or malformed; the message is one line meant for the operator."""
 
 
-class Settings(BaseSettings):
-    """Everything a fairbot process needs to know about its surroundings.
-
-    Field names are the environment variable names (case-insensitive).
-    """
+class DatabaseSettings(BaseSettings):
+    """What the `fairbot db` commands need: only where the database is."""
 
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
     )
 
+    database_url: str = DEFAULT_DATABASE_URL
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise PydanticCustomError("database_driver", "malformed")
+        return value
+
+
+class Settings(DatabaseSettings):
+    """Everything a fairbot process needs to know about its surroundings.
+
+    Field names are the environment variable names (case-insensitive).
+    """
+
     bot_token: SecretStr
     telegram_api_url: str = TELEGRAM_API_URL
-    database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
     redis_prefix: str = "fairbot"
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
@@ -95,13 +107,6 @@ class Settings(BaseSettings):
         host, sep, port = value.rpartition(":")
         if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
             raise PydanticCustomError("listen_shape", "malformed")
-        return value
-
-    @field_validator("database_url")
-    @classmethod
-    def _async_driver(cls, value: str) -> str:
-        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise PydanticCustomError("database_driver", "malformed")
         return value
 
     @model_validator(mode="after")
@@ -185,5 +190,12 @@ def load_settings(**overrides: Any) -> Settings:
     """
     try:
         return Settings(**overrides)
+    except ValidationError as error:
+        raise SettingsError(_describe(error)) from None
+
+
+def load_database_settings(**overrides: Any) -> DatabaseSettings:
+    try:
+        return DatabaseSettings(**overrides)
     except ValidationError as error:
         raise SettingsError(_describe(error)) from None

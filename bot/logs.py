@@ -109,5 +109,7 @@ def setup_logging(
     root.addHandler(handler)
     root.setLevel(level)
     # aiogram logs every update at INFO; keep that for DEBUG runs only.
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING if level != "DEBUG" else level)
+    quiet = logging.WARNING if level != "DEBUG" else logging.DEBUG
+    logging.getLogger("aiogram.event").setLevel(quiet)
+    logging.getLogger("alembic.runtime.plugins").setLevel(quiet)
     return handler

@@ -22,16 +22,19 @@ def create_engine(url: str, *, sqlite_busy_timeout_ms: int = 15_000, **kwargs: A
     `BEGIN IMMEDIATE` for every transaction: a transaction that starts reading and later writes
     would otherwise fail at once with "database is locked" when another one wrote meanwhile;
     taking the write lock up front makes concurrent updates wait their turn instead of failing.
-    The directory of a SQLite file is created if missing.
+    The directory of a SQLite file is created if missing. Statement parameters are kept out of
+    error messages: they may hold personal data, and error messages end up in logs.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("hide_parameters", True)
         return create_async_engine(url, **kwargs)
 
     database = parsed.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    kwargs.setdefault("hide_parameters", True)
     engine = create_async_engine(url, **kwargs)
 
     @event.listens_for(engine.sync_engine, "connect")

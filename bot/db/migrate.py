@@ -19,6 +19,7 @@ def alembic_config(url: str) -> Config:
     config = Config()
     # The package path, so that an installed fairbot finds its migrations too.
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
     config.set_main_option("version_locations", str(MIGRATIONS_DIR / "versions"))
     config.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
     # Kept out of the ini options: URLs may hold '%' that configparser would interpolate.

@@ -181,19 +181,36 @@ def redis_prefix() -> str:
 
 
 @pytest.fixture
-async def redis_url(redis_prefix: str) -> AsyncIterator[str]:
-    """URL of the shared Redis server; skips when it does not answer. Use `redis_prefix`."""
-    client = Redis.from_url(REDIS_URL)
-    try:
-        await client.ping()
-    except Exception as error:
-        await client.aclose()
-        pytest.skip(f"Redis does not answer at {REDIS_URL} (.ci/run starts it): {error}")
+def redis_url(redis_prefix: str) -> Iterator[str]:
+    """URL of the shared Redis server; skips when it does not answer. Use `redis_prefix`.
+
+    (A plain fixture, so async fixtures can ask for it with `request.getfixturevalue`.)
+    """
+
+    async def ping() -> str | None:
+        client = Redis.from_url(REDIS_URL)
+        try:
+            await client.ping()
+        except Exception as error:
+            return str(error)
+        finally:
+            await client.aclose()
+        return None
+
+    async def clean() -> None:
+        client = Redis.from_url(REDIS_URL)
+        try:
+            keys = [key async for key in client.scan_iter(match=f"{redis_prefix}:*", count=500)]
+            if keys:
+                await client.delete(*keys)
+        finally:
+            await client.aclose()
+
+    problem = _run_in_thread(ping())
+    if problem is not None:
+        pytest.skip(f"Redis does not answer at {REDIS_URL} (.ci/run starts it): {problem}")
     yield REDIS_URL
-    keys = [key async for key in client.scan_iter(match=f"{redis_prefix}:*", count=500)]
-    if keys:
-        await client.delete(*keys)
-    await client.aclose()
+    _run_in_thread(clean())
 
 
 @pytest.fixture

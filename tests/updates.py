@@ -86,6 +86,11 @@ class UpdateFactory:
     ) -> Update:
         user = self._user(user_id, "en")
         bot_user = {"id": 123456789, "is_bot": True, "first_name": "Fairbot"}
+
+        def member(status: str) -> dict[str, Any]:
+            extra = {"until_date": 0} if status == "kicked" else {}
+            return {"status": status, "user": bot_user, **extra}
+
         return Update.model_validate(
             {
                 "update_id": update_id or next(self._ids),
@@ -93,9 +98,8 @@ class UpdateFactory:
                     "chat": {"id": user["id"], "type": "private"},
                     "from": user,
                     "date": int(datetime(2025, 10, 1, tzinfo=UTC).timestamp()),
-                    "old_chat_member": {"status": old, "user": bot_user},
-                    "new_chat_member": {"status": new, "user": bot_user}
-                    | ({"until_date": 0} if new == "kicked" else {}),
+                    "old_chat_member": member(old),
+                    "new_chat_member": member(new),
                 },
             }
         )

@@ -49,7 +49,7 @@ def is_database_outage(error: BaseException) -> bool:
         if isinstance(current, TelegramAPIError | TelegramNetworkError | ClientError):
             # Its cause may be a ConnectionError or a timeout too, but of the Bot API.
             return False
-        if isinstance(current, DatabaseUnavailable | _OUTAGE_TYPES):
+        if isinstance(current, (DatabaseUnavailable, *_OUTAGE_TYPES)):
             return True
         if isinstance(current, sa_exc.DBAPIError) and current.connection_invalidated:
             return True

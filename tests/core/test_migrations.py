@@ -88,6 +88,6 @@ async def test_datetimes_come_back_aware_utc(
 
 async def test_naive_datetimes_are_refused(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
     async with sessionmaker() as session:
-        session.add(User(id=1, created_at=datetime(2025, 10, 1)))  # noqa: DTZ001
+        session.add(User(id=1, created_at=datetime(2025, 10, 1)))
         with pytest.raises(Exception, match="naive datetime"):
             await session.commit()

@@ -27,7 +27,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -36,6 +36,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
 from aiohttp import web
 from redis.asyncio import Redis
 from sqlalchemy import text
@@ -171,6 +172,23 @@ async def _ledger_janitor(sessionmaker: async_sessionmaker[AsyncSession], clock:
             log.warning("could not clean the processed updates ledger", exc_info=True)
 
 
+async def _persist(call: Callable[[], Awaitable[object]], stop: asyncio.Event) -> bool:
+    """Repeat a Bot API call until Telegram answers it (False if asked to stop first): a bot
+    started while Telegram is unreachable waits for it instead of dying."""
+    delay = 1.0
+    while not stop.is_set():
+        try:
+            await call()
+        except TelegramAPIError as error:
+            log.warning("Telegram did not answer (%s); trying again in %.0f s", error, delay)
+        else:
+            return True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=delay)
+        delay = min(delay * 2, 30.0)
+    return False
+
+
 def _stop_on_signals(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -214,7 +232,8 @@ async def run(
             await _serve_webhook(settings, bot, intake, probe, allowed_updates, stop)
         else:
             # Keep what Telegram holds for us: never drop pending updates.
-            await bot.delete_webhook(drop_pending_updates=False)
+            if not await _persist(lambda: bot.delete_webhook(drop_pending_updates=False), stop):
+                return
             log.info("polling for updates")
             poller = Poller(
                 bot, intake, allowed_updates=allowed_updates, shutdown_grace=SHUTDOWN_GRACE_SECONDS
@@ -253,13 +272,17 @@ async def _serve_webhook(
     await site.start()
     try:
         log.info("webhook server listening on %s", runner.addresses)
-        await bot.set_webhook(
-            settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=allowed_updates,
-            drop_pending_updates=False,
+        registered = await _persist(
+            lambda: bot.set_webhook(
+                settings.webhook_url or "",
+                secret_token=secret,
+                allowed_updates=allowed_updates,
+                drop_pending_updates=False,
+            ),
+            stop,
         )
-        await stop.wait()
+        if registered:
+            await stop.wait()
     finally:
         # Stops accepting, then waits (bounded) for updates being handled to finish.
         await runner.cleanup()

@@ -74,7 +74,7 @@ class DatabaseStorage(BaseStorage):
                     select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == record_key)
                 )
             ).one_or_none()
-            merged = {"state": None, "data": {}}
+            merged: dict[str, Any] = {"state": None, "data": {}}
             if current is not None:
                 merged = {"state": current.state, "data": current.data or {}}
             merged.update(values)

@@ -61,10 +61,12 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         ids = []
-        if getattr(record, "update_id", None) is not None:
-            ids.append(f"update={record.update_id}")
-        if getattr(record, "user_id", None) is not None:
-            ids.append(f"user={record.user_id}")
+        update_id = getattr(record, "update_id", None)
+        user_id = getattr(record, "user_id", None)
+        if update_id is not None:
+            ids.append(f"update={update_id}")
+        if user_id is not None:
+            ids.append(f"user={user_id}")
         record.ids = f" [{' '.join(ids)}]" if ids else ""
         return redact(super().format(record), self._secrets)
 

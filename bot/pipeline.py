@@ -16,6 +16,7 @@ import enum
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError
@@ -129,7 +130,7 @@ class UpdateIntake:
         )
         return Outcome.HANDLED
 
-    async def _answer(self, method: TelegramMethod[object]) -> None:
+    async def _answer(self, method: TelegramMethod[Any]) -> None:
         try:
             await self._bot(method)
         except TelegramAPIError as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from aiogram import Bot
 from aiogram.types import Update
@@ -84,8 +85,11 @@ class Poller:
             return None
 
     async def _handle_batch(self, updates: list[Update], stopping: asyncio.Task[bool]) -> bool:
-        batch = asyncio.gather(*(self._intake.process(update) for update in updates))
-        await asyncio.wait({batch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        batch: asyncio.Future[list[Outcome]] = asyncio.gather(
+            *(self._intake.process(update) for update in updates)
+        )
+        watched: set[asyncio.Future[Any]] = {batch, stopping}
+        await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
         if not batch.done():
             # Shutting down: give the batch a bounded time, then leave it unconfirmed.
             done, _ = await asyncio.wait({batch}, timeout=self._shutdown_grace)

@@ -20,7 +20,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 INTAKE_KEY = web.AppKey("intake", UpdateIntake)
 BOT_KEY = web.AppKey("bot", Bot)
 SECRET_KEY = web.AppKey("secret", bytes)
-PROBE_KEY = web.AppKey("database_probe", DatabaseProbe)
+PROBE_KEY: web.AppKey[DatabaseProbe] = web.AppKey("database_probe")
 
 
 async def receive_update(request: web.Request) -> web.Response:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from aiogram import Router
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
@@ -23,7 +24,7 @@ class DatabaseUnavailable(Exception):
     """The database did not answer while this update was handled. The update must not be
     acknowledged: the pipeline retries it (polling) or lets Telegram re-deliver it (webhook)."""
 
-    def __init__(self, update_id: int, notice: TelegramMethod[object] | None) -> None:
+    def __init__(self, update_id: int, notice: TelegramMethod[Any] | None) -> None:
         super().__init__(f"database unavailable while handling update {update_id}")
         self.update_id = update_id
         self.notice = notice
@@ -57,7 +58,7 @@ def is_database_outage(error: BaseException) -> bool:
     return False
 
 
-def notice_for(update: Update, text: str) -> TelegramMethod[object] | None:
+def notice_for(update: Update, text: str) -> TelegramMethod[Any] | None:
     """A short answer to the person behind `update`, as a Bot API method to execute."""
     if update.callback_query is not None:
         return AnswerCallbackQuery(
@@ -77,7 +78,7 @@ async def on_error(
     translator: Translator,
     event_from_user: TelegramUser | None = None,
     t: Translate | None = None,
-) -> TelegramMethod[object] | None:
+) -> TelegramMethod[Any] | None:
     update = event.update
     error = event.exception
     user_id = event_from_user.id if event_from_user else None

@@ -146,3 +146,26 @@ async def test_poller_keeps_the_offset_at_an_update_to_retry(
     finally:
         stopping.cancel()
         blocker.close()
+
+
+async def test_postgres_refusing_connections_is_an_outage(
+    make_settings: Callable[..., Settings], clock: FakeClock, updates: UpdateFactory
+) -> None:
+    """A PostgreSQL that refuses connections (nothing listens on the port): retried, not lost."""
+    url = "postgresql+asyncpg://postgres@127.0.0.1:9/fairbot"
+    engine = create_engine(url)
+    settings = make_settings(database_url=url, telegram_api_url=NO_TELEGRAM)
+    counter = Counter()
+    dp = build_dispatcher(
+        settings, sessionmaker=create_sessionmaker(engine), clock=clock, routers=[counter.router()]
+    )
+    bot = build_bot(settings)
+    try:
+        intake = UpdateIntake(dp, bot, database_probe=database_probe(engine, timeout=1.0))
+        update = updates.message("/count", language_code="ru")
+        assert await intake.process(update) is Outcome.RETRY
+        assert await intake.process(update) is Outcome.RETRY  # never dropped while down
+        assert counter.calls == 0
+    finally:
+        await bot.session.close()
+        await engine.dispose()

@@ -31,6 +31,21 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the bot (long polling, or webhook if configured)")
     run.set_defaults(handler=_lazy("bot.commands:run"))
 
+    db = commands.add_parser("db", help="database schema migrations (uses DATABASE_URL)")
+    db_commands = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
+    db_upgrade = db_commands.add_parser("upgrade", help="apply migrations (to the newest)")
+    db_upgrade.add_argument("revision", nargs="?", default="head")
+    db_upgrade.set_defaults(handler=_lazy("bot.commands:db_upgrade"))
+    db_downgrade = db_commands.add_parser("downgrade", help="revert migrations to REVISION")
+    db_downgrade.add_argument("revision", help='a revision id, "-1", or "base" (empty)')
+    db_downgrade.set_defaults(handler=_lazy("bot.commands:db_downgrade"))
+    db_revision = db_commands.add_parser(
+        "revision", help="write a new migration from the difference between models and database"
+    )
+    db_revision.add_argument("-m", "--message", required=True)
+    db_revision.add_argument("--empty", action="store_true", help="don't compare, write a stub")
+    db_revision.set_defaults(handler=_lazy("bot.commands:db_revision"))
+
     return parser
 
 

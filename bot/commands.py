@@ -3,13 +3,74 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
 import sys
+
+from bot.config import Settings, SettingsError, load_database_settings, load_settings
+from bot.logs import setup_logging
+
+log = logging.getLogger(__name__)
+
+
+def _settings_or_exit(**overrides: object) -> Settings | None:
+    try:
+        return load_settings(**overrides)
+    except SettingsError as error:
+        print(f"fairbot: {error}", file=sys.stderr)
+        return None
+
+
+def _database_url_or_exit() -> str | None:
+    """`db` commands need only DATABASE_URL, not a bot token."""
+    try:
+        return load_database_settings().database_url
+    except SettingsError as error:
+        print(f"fairbot: {error}", file=sys.stderr)
+        return None
 
 
 def run(args: argparse.Namespace) -> int:
-    print(
-        "fairbot: the Telegram bot is not built yet; "
-        'try `fairbot match "satellite communications"` to see the matching engine.',
-        file=sys.stderr,
+    settings = _settings_or_exit()
+    if settings is None:
+        return 2
+    setup_logging(
+        settings.log_level, settings.log_format, secrets=(settings.bot_token.get_secret_value(),)
     )
-    return 1
+    from bot.app import run as run_bot
+
+    asyncio.run(run_bot(settings))
+    return 0
+
+
+def db_upgrade(args: argparse.Namespace) -> int:
+    url = _database_url_or_exit()
+    if url is None:
+        return 2
+    setup_logging("INFO")
+    from bot.db.migrate import upgrade
+
+    asyncio.run(upgrade(url, args.revision))
+    return 0
+
+
+def db_downgrade(args: argparse.Namespace) -> int:
+    url = _database_url_or_exit()
+    if url is None:
+        return 2
+    setup_logging("INFO")
+    from bot.db.migrate import downgrade
+
+    asyncio.run(downgrade(url, args.revision))
+    return 0
+
+
+def db_revision(args: argparse.Namespace) -> int:
+    url = _database_url_or_exit()
+    if url is None:
+        return 2
+    setup_logging("INFO")
+    from bot.db.migrate import write_revision
+
+    asyncio.run(write_revision(url, args.message, autogenerate=not args.empty))
+    return 0

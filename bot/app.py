@@ -1,0 +1,288 @@
+"""The composition root: builds the bot, the dispatcher and everything they use from Settings.
+
+Nothing here runs at import time; tests build their own dispatcher the same way.
+
+Workflow data (keyword arguments any handler, filter or middleware can ask for by name):
+
+- settings: bot.config.Settings -- the process settings
+- sessionmaker: async_sessionmaker[AsyncSession] -- for work outside the update's transaction
+- clock: bot.clock.Clock -- "now", aware UTC (a FakeClock in tests)
+- translator: bot.i18n.Translator -- every language (for texts to other people)
+- catalogue: object | None -- the matching catalogue, when loaded
+- redis: redis.asyncio.Redis | None -- the shared Redis client when REDIS_URL is set
+
+Per update, set by the middlewares:
+
+- session: AsyncSession -- the update's transaction, committed after the handler
+- user: bot.db.models.User | None -- the person's row (None when no person is behind the update)
+- lang: str -- "kk", "ru" or "en"
+- t: bot.i18n.Translate -- t(key, **args) in `lang`, string arguments HTML-escaped
+
+plus aiogram's own: bot, state (FSMContext), raw_state, event_from_user, event_chat, event_update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import timedelta
+from typing import Any
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
+from aiohttp import web
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.db.engine import create_engine, create_sessionmaker
+from bot.db.migrate import upgrade
+from bot.fsm_storage import FsmBackend, create_fsm_backend
+from bot.handlers import common, errors
+from bot.i18n import Translator
+from bot.menu import publish_menu
+from bot.middlewares import (
+    FloodCounter,
+    I18nMiddleware,
+    KnownUserMiddleware,
+    LedgerMiddleware,
+    MemoryFloodCounter,
+    RedisFloodCounter,
+    ThrottlingMiddleware,
+    UnitOfWorkMiddleware,
+    UpdateContextMiddleware,
+)
+from bot.pipeline import DatabaseProbe, UpdateIntake
+from bot.polling import Poller
+from bot.repositories.updates import forget_processed_before
+from bot.webhook import create_webhook_app
+
+log = logging.getLogger(__name__)
+
+LEDGER_KEEP = timedelta(hours=48)  # Telegram re-delivers for at most 24 h
+SHUTDOWN_GRACE_SECONDS = 8.0  # stay within the 10 s a supervisor gives after SIGTERM
+
+
+def build_bot(settings: Settings) -> Bot:
+    """A Bot talking to Telegram, or to the server at TELEGRAM_API_URL; HTML parse mode."""
+    session = (
+        AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+        if settings.uses_custom_api_server
+        else AiohttpSession()
+    )
+    return Bot(
+        settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+def feature_routers() -> list[Router]:
+    """The audience routers (student, employer, organiser), in order. Add yours here."""
+    return []
+
+
+def build_dispatcher(
+    settings: Settings,
+    *,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    fsm: FsmBackend | None = None,
+    redis: Redis | None = None,
+    translator: Translator | None = None,
+    catalogue: object | None = None,
+    routers: Iterable[Router] | None = None,
+    **workflow_data: Any,
+) -> Dispatcher:
+    """The dispatcher with its middlewares and routers.
+
+    `fsm` defaults to the database storage; `redis` (if given) also carries the flood counters;
+    `routers` defaults to `feature_routers()`; extra `workflow_data` reaches handlers by name.
+    """
+    if fsm is None:
+        fsm = create_fsm_backend(sessionmaker=sessionmaker, clock=clock)
+    translator = translator or Translator()
+    dp = Dispatcher(
+        storage=fsm.storage,
+        events_isolation=fsm.isolation,
+        name="fairbot",
+        settings=settings,
+        sessionmaker=sessionmaker,
+        clock=clock,
+        translator=translator,
+        catalogue=catalogue,
+        redis=redis,
+        **workflow_data,
+    )
+    counter: FloodCounter = (
+        RedisFloodCounter(redis, settings.redis_prefix, settings.throttle_window_seconds)
+        if redis is not None
+        else MemoryFloodCounter(clock, settings.throttle_window_seconds)
+    )
+    # Order matters: each middleware uses what the ones before it put in `data`.
+    dp.update.outer_middleware(UpdateContextMiddleware())
+    dp.update.outer_middleware(UnitOfWorkMiddleware(sessionmaker))
+    dp.update.outer_middleware(LedgerMiddleware(clock))
+    dp.update.outer_middleware(KnownUserMiddleware(clock))
+    dp.update.outer_middleware(I18nMiddleware(translator))
+    dp.update.outer_middleware(ThrottlingMiddleware(counter, settings.throttle_limit))
+    dp.include_routers(
+        errors.create_router(),
+        common.create_router(),
+        *(feature_routers() if routers is None else routers),
+        common.create_fallback_router(),
+    )
+    return dp
+
+
+def database_probe(engine: AsyncEngine, timeout: float = 3.0) -> DatabaseProbe:
+    async def probe() -> bool:
+        try:
+            async with asyncio.timeout(timeout), engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any failure means "not answering"
+            return False
+        return True
+
+    return probe
+
+
+async def forget_old_updates(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    async with sessionmaker() as session, session.begin():
+        removed = await forget_processed_before(session, clock.now() - LEDGER_KEEP)
+    if removed:
+        log.info("forgot %s processed update ids older than %s", removed, LEDGER_KEEP)
+
+
+async def _ledger_janitor(sessionmaker: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    while True:
+        await asyncio.sleep(3600)
+        try:
+            await forget_old_updates(sessionmaker, clock)
+        except Exception:  # a missed clean-up is retried in an hour
+            log.warning("could not clean the processed updates ledger", exc_info=True)
+
+
+async def _persist(call: Callable[[], Awaitable[object]], stop: asyncio.Event) -> bool:
+    """Repeat a Bot API call until Telegram answers it (False if asked to stop first): a bot
+    started while Telegram is unreachable waits for it instead of dying."""
+    delay = 1.0
+    while not stop.is_set():
+        try:
+            await call()
+        except TelegramAPIError as error:
+            log.warning("Telegram did not answer (%s); trying again in %.0f s", error, delay)
+        else:
+            return True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=delay)
+        delay = min(delay * 2, 30.0)
+    return False
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+
+
+async def run(
+    settings: Settings, *, clock: Clock | None = None, stop: asyncio.Event | None = None
+) -> None:
+    """Migrate the database, publish the menu, then poll or serve the webhook until `stop` is set
+    (or SIGTERM / SIGINT arrives)."""
+    clock = clock or SystemClock()
+    stop = stop or asyncio.Event()
+    _stop_on_signals(stop)
+    await upgrade(settings.database_url)
+    engine = create_engine(settings.database_url)
+    sessionmaker = create_sessionmaker(engine)
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    fsm = create_fsm_backend(
+        sessionmaker=sessionmaker, clock=clock, redis=redis, redis_prefix=settings.redis_prefix
+    )
+    translator = Translator()
+    dp = build_dispatcher(
+        settings, sessionmaker=sessionmaker, clock=clock, fsm=fsm, redis=redis,
+        translator=translator,
+    )  # fmt: skip
+    bot = build_bot(settings)
+    probe = database_probe(engine)
+    intake = UpdateIntake(dp, bot, database_probe=probe)
+    janitor = asyncio.create_task(_ledger_janitor(sessionmaker, clock))
+    try:
+        await forget_old_updates(sessionmaker, clock)
+        await dp.emit_startup(bot=bot, dispatcher=dp, bots=[bot], **dp.workflow_data)
+        try:
+            await publish_menu(bot, translator)
+        except Exception as error:  # noqa: BLE001 - the menu is a convenience; go on without
+            log.warning("could not publish the command menu: %s", error)
+        allowed_updates = dp.resolve_used_update_types()
+        if settings.webhook_url:
+            await _serve_webhook(settings, bot, intake, probe, allowed_updates, stop)
+        else:
+            # Keep what Telegram holds for us: never drop pending updates.
+            if not await _persist(lambda: bot.delete_webhook(drop_pending_updates=False), stop):
+                return
+            log.info("polling for updates")
+            poller = Poller(
+                bot, intake, allowed_updates=allowed_updates, shutdown_grace=SHUTDOWN_GRACE_SECONDS
+            )
+            await poller.run(stop)
+    finally:
+        janitor.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await janitor
+        try:
+            await dp.emit_shutdown(bot=bot, dispatcher=dp, bots=[bot], **dp.workflow_data)
+        finally:
+            await bot.session.close()
+            if redis is not None:
+                await redis.aclose()
+            await engine.dispose()
+        log.info("stopped")
+
+
+async def _serve_webhook(
+    settings: Settings,
+    bot: Bot,
+    intake: UpdateIntake,
+    probe: DatabaseProbe,
+    allowed_updates: list[str],
+    stop: asyncio.Event,
+) -> None:
+    assert settings.webhook_url is not None
+    assert settings.webhook_secret is not None
+    secret = settings.webhook_secret.get_secret_value()
+    app = create_webhook_app(bot=bot, intake=intake, secret=secret, database_probe=probe)
+    runner = web.AppRunner(app, shutdown_timeout=SHUTDOWN_GRACE_SECONDS, access_log=None)
+    await runner.setup()
+    host, port = settings.webhook_host_port
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    try:
+        log.info("webhook server listening on %s", runner.addresses)
+        registered = await _persist(
+            lambda: bot.set_webhook(
+                settings.webhook_url or "",
+                secret_token=secret,
+                allowed_updates=allowed_updates,
+                drop_pending_updates=False,
+            ),
+            stop,
+        )
+        if registered:
+            await stop.wait()
+    finally:
+        # Stops accepting, then waits (bounded) for updates being handled to finish.
+        await runner.cleanup()

@@ -1,0 +1,201 @@
+"""Settings of a fairbot process, from the environment and `.env`; one clear line per bad one."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TELEGRAM_API_URL = "https://api.telegram.org"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/fairbot.sqlite3"
+WEBHOOK_PATH = "/telegram/webhook"
+
+_TOKEN_RE = re.compile(r"\d+:[A-Za-z0-9_-]+")
+_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_BOTFATHER = (
+    "create a bot with @BotFather (https://t.me/BotFather), "
+    "then put BOT_TOKEN=<token> in .env or the environment"
+)
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line meant for the operator."""
+
+
+class DatabaseSettings(BaseSettings):
+    """What the `fairbot db` commands need: only where the database is."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    database_url: str = DEFAULT_DATABASE_URL
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise PydanticCustomError("database_driver", "malformed")
+        return value
+
+
+class Settings(DatabaseSettings):
+    """Everything a fairbot process needs to know about its surroundings.
+
+    Field names are the environment variable names (case-insensitive).
+    """
+
+    bot_token: SecretStr
+    telegram_api_url: str = TELEGRAM_API_URL
+    redis_url: str | None = None
+    redis_prefix: str = "fairbot"
+    admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    webhook_base_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1:8080"
+    data_dir: Path = Path("data")
+    tz: ZoneInfo = ZoneInfo("Asia/Almaty")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    # Telegram asks for at most 20 messages in 10 s from one person before we slow them down.
+    throttle_limit: int = Field(default=20, ge=1)
+    throttle_window_seconds: float = Field(default=10.0, gt=0)
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        if not _TOKEN_RE.fullmatch(value.get_secret_value()):
+            raise PydanticCustomError("token_shape", "malformed")
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        if isinstance(value, int):
+            return (value,)
+        return value
+
+    @field_validator("redis_url", "webhook_base_url", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_base_url")
+    @classmethod
+    def _https_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", value):
+            raise PydanticCustomError("url_shape", "malformed")
+        return value.rstrip("/") if value else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _SECRET_RE.fullmatch(value.get_secret_value()):
+            raise PydanticCustomError("secret_shape", "malformed")
+        return value
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        host, sep, port = value.rpartition(":")
+        if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+            raise PydanticCustomError("listen_shape", "malformed")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_base_url and self.webhook_secret is None:
+            raise PydanticCustomError("webhook_secret_missing", "missing")
+        return self
+
+    @property
+    def uses_custom_api_server(self) -> bool:
+        return self.telegram_api_url.rstrip("/") != TELEGRAM_API_URL
+
+    @property
+    def webhook_url(self) -> str | None:
+        return f"{self.webhook_base_url}{WEBHOOK_PATH}" if self.webhook_base_url else None
+
+    @property
+    def webhook_host_port(self) -> tuple[str, int]:
+        host, _, port = self.webhook_listen.rpartition(":")
+        return host.strip("[]"), int(port)
+
+
+# One line per setting: what is wrong and how to fix it. Values are never echoed (secrets).
+_PROBLEMS: dict[str, dict[str, str]] = {
+    "bot_token": {
+        "missing": "BOT_TOKEN is not set: " + _BOTFATHER,
+        "": "BOT_TOKEN is malformed (expected <digits>:<letters, digits, _ or ->): copy the "
+        "token @BotFather gave you (https://t.me/BotFather) into BOT_TOKEN in .env or the "
+        "environment",
+    },
+    "webhook_secret": {
+        "webhook_secret_missing": "WEBHOOK_SECRET is not set but WEBHOOK_BASE_URL is: set "
+        "WEBHOOK_SECRET to 1-256 characters of A-Z a-z 0-9 _ - (Telegram sends it back with "
+        "every update), or unset WEBHOOK_BASE_URL to use long polling",
+        "": "WEBHOOK_SECRET is malformed: use 1-256 characters of A-Z a-z 0-9 _ -",
+    },
+    "webhook_base_url": {
+        "": "WEBHOOK_BASE_URL is malformed: give the public https:// address Telegram should "
+        "call, e.g. https://bot.example.org",
+    },
+    "webhook_listen": {
+        "": "WEBHOOK_LISTEN is malformed: give host:port, e.g. 127.0.0.1:8080 or 0.0.0.0:8443",
+    },
+    "database_url": {
+        "": "DATABASE_URL is malformed: use sqlite+aiosqlite:///path/to/file.sqlite3 or "
+        "postgresql+asyncpg://user:password@host:5432/dbname",
+    },
+    "admin_ids": {
+        "": "ADMIN_IDS is malformed: give Telegram user ids separated by commas, e.g. "
+        "ADMIN_IDS=12345678,87654321",
+    },
+    "tz": {
+        "": "TZ is not a known time zone: use an IANA name such as Asia/Almaty",
+    },
+    "log_level": {"": "LOG_LEVEL is malformed: use DEBUG, INFO, WARNING or ERROR"},
+    "log_format": {"": "LOG_FORMAT is malformed: use text or json"},
+}
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors(include_input=False, include_url=False)[0]
+    loc = first["loc"]
+    kind = str(first["type"])
+    field = str(loc[0]) if loc else "webhook_secret"
+    if kind == "webhook_secret_missing":
+        field = "webhook_secret"
+    problems = _PROBLEMS.get(field, {})
+    if kind in problems:
+        return problems[kind]
+    if kind == "missing":
+        return f"{field.upper()} is not set: put {field.upper()}=... in .env or the environment"
+    if "" in problems:
+        return problems[""]
+    return f"{field.upper()} is malformed: {first['msg']}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings (environment, `.env`, then `overrides`) or raise `SettingsError`.
+
+    `_env_file=None` in `overrides` skips `.env` (tests do this).
+    """
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise SettingsError(_describe(error)) from None
+
+
+def load_database_settings(**overrides: Any) -> DatabaseSettings:
+    try:
+        return DatabaseSettings(**overrides)
+    except ValidationError as error:
+        raise SettingsError(_describe(error)) from None

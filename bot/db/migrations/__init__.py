@@ -1,0 +1,1 @@
+"""Alembic migrations of the fairbot database (configured in code by bot.db.migrate)."""

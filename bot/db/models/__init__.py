@@ -1,0 +1,11 @@
+"""All models, imported here so that `Base.metadata` knows every table (Alembic relies on it).
+
+Add a module per area and import its classes below.
+"""
+
+from bot.db.base import Base
+from bot.db.models.fsm import FsmRecord
+from bot.db.models.updates import ProcessedUpdate
+from bot.db.models.users import User
+
+__all__ = ["Base", "FsmRecord", "ProcessedUpdate", "User"]

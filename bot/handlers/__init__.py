@@ -1,0 +1,1 @@
+"""Routers by audience. Handlers only route: read the update, call one service, render."""

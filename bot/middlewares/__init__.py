@@ -1,0 +1,28 @@
+"""Update middlewares: log context, unit of work, duplicate ledger, users, language, throttling."""
+
+from bot.middlewares.context import UpdateContextMiddleware
+from bot.middlewares.i18n import FSM_LANGUAGE_KEY, I18nMiddleware
+from bot.middlewares.ledger import DUPLICATE, DuplicateUpdate, LedgerMiddleware
+from bot.middlewares.throttling import (
+    FloodCounter,
+    MemoryFloodCounter,
+    RedisFloodCounter,
+    ThrottlingMiddleware,
+)
+from bot.middlewares.unit_of_work import UnitOfWorkMiddleware
+from bot.middlewares.users import KnownUserMiddleware
+
+__all__ = [
+    "DUPLICATE",
+    "FSM_LANGUAGE_KEY",
+    "DuplicateUpdate",
+    "FloodCounter",
+    "I18nMiddleware",
+    "KnownUserMiddleware",
+    "LedgerMiddleware",
+    "MemoryFloodCounter",
+    "RedisFloodCounter",
+    "ThrottlingMiddleware",
+    "UnitOfWorkMiddleware",
+    "UpdateContextMiddleware",
+]

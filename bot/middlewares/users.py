@@ -1,0 +1,49 @@
+"""Loads (or creates on first contact) the database row of the person behind the update."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, Update
+from aiogram.types import User as TelegramUser
+
+from bot.clock import Clock
+from bot.services.users import FirstContact, known_user
+
+
+def _start_payload(update: Update) -> str | None:
+    text = update.message.text if update.message else None
+    if text and text.startswith("/start "):
+        return text.split(maxsplit=1)[1].strip() or None
+    return None
+
+
+class KnownUserMiddleware(BaseMiddleware):
+    """Puts the `bot.db.models.User` row in `data["user"]` (None for updates without a person).
+
+    Only messages and button presses count as contact: a person who writes again after blocking
+    the bot is reachable again. Must sit inside UnitOfWorkMiddleware.
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        person: TelegramUser | None = data.get("event_from_user")
+        data["user"] = None
+        if (
+            isinstance(event, Update)
+            and person is not None
+            and not person.is_bot
+            and (event.message is not None or event.callback_query is not None)
+        ):
+            contact = FirstContact(user_id=person.id, start_payload=_start_payload(event))
+            data["user"] = await known_user(data["session"], contact, now=self._clock.now())
+        return await handler(event, data)

@@ -1,0 +1,1 @@
+"""Queries and inserts, one module per area. Repositories never commit: the unit of work does."""

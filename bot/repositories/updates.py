@@ -1,0 +1,30 @@
+"""The ledger of handled Telegram updates (duplicate delivery detection)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import ProcessedUpdate
+
+
+async def is_processed(session: AsyncSession, update_id: int) -> bool:
+    found = await session.scalar(
+        select(ProcessedUpdate.update_id).where(ProcessedUpdate.update_id == update_id)
+    )
+    return found is not None
+
+
+async def add_processed(session: AsyncSession, update_id: int, *, now: datetime) -> None:
+    session.add(ProcessedUpdate(update_id=update_id, handled_at=now))
+    await session.flush()
+
+
+async def forget_processed_before(session: AsyncSession, moment: datetime) -> int:
+    """Drop ledger rows older than `moment`; Telegram stops re-delivering after 24 h."""
+    result = await session.execute(
+        delete(ProcessedUpdate).where(ProcessedUpdate.handled_at < moment)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,1 @@
+"""Tests of the bot core: settings, database, FSM, i18n, middlewares, pipeline, webhook."""

@@ -1,0 +1,127 @@
+"""One contract for both FSM storages (database and Redis); state survives a restart."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from aiogram.exceptions import DataNotDictLikeError
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.fsm.storage.base import BaseStorage, StorageKey
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import FakeClock
+from bot.db.session import current_session
+from bot.fsm_storage import DatabaseStorage, create_fsm_backend
+
+
+class Onboarding(StatesGroup):
+    language = State()
+    interests = State()
+
+
+KEY = StorageKey(bot_id=42, chat_id=1001, user_id=1001)
+OTHER = StorageKey(bot_id=42, chat_id=1002, user_id=1002)
+
+
+@pytest.fixture(params=["database", pytest.param("redis", marks=pytest.mark.redis)])
+async def storage(
+    request: pytest.FixtureRequest,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+) -> AsyncIterator[BaseStorage]:
+    if request.param == "database":
+        yield create_fsm_backend(sessionmaker=sessionmaker, clock=clock).storage
+        return
+    redis_url: str = request.getfixturevalue("redis_url")
+    prefix: str = request.getfixturevalue("redis_prefix")
+    backend = create_fsm_backend(
+        sessionmaker=sessionmaker, clock=clock, redis=Redis.from_url(redis_url), redis_prefix=prefix
+    )
+    assert isinstance(backend.storage, RedisStorage)
+    assert isinstance(backend.isolation, RedisEventIsolation)
+    yield backend.storage
+    await backend.storage.close()
+
+
+async def test_empty_key(storage: BaseStorage) -> None:
+    assert await storage.get_state(KEY) is None
+    assert await storage.get_data(KEY) == {}
+    assert await storage.get_value(KEY, "x", "default") == "default"
+
+
+async def test_state_round_trip(storage: BaseStorage) -> None:
+    await storage.set_state(KEY, Onboarding.interests)
+    assert await storage.get_state(KEY) == "Onboarding:interests"
+    await storage.set_state(KEY, "Onboarding:language")
+    assert await storage.get_state(KEY) == "Onboarding:language"
+    assert await storage.get_state(OTHER) is None
+    await storage.set_state(KEY, None)
+    assert await storage.get_state(KEY) is None
+
+
+async def test_data_round_trip(storage: BaseStorage) -> None:
+    data = {"language": "kk", "interests": ["satellites", "ракеты"], "step": 2, "ok": True}
+    await storage.set_data(KEY, data)
+    assert await storage.get_data(KEY) == data
+    assert await storage.update_data(KEY, {"step": 3}) == {**data, "step": 3}
+    assert await storage.get_value(KEY, "step") == 3
+    returned = await storage.get_data(KEY)
+    returned["step"] = 99  # a copy: changing it changes nothing stored
+    assert await storage.get_value(KEY, "step") == 3
+    await storage.set_data(KEY, {})
+    assert await storage.get_data(KEY) == {}
+
+
+async def test_state_and_data_are_independent(storage: BaseStorage) -> None:
+    await storage.set_state(KEY, Onboarding.language)
+    await storage.set_data(KEY, {"language": "ru"})
+    await storage.set_state(KEY, None)
+    assert await storage.get_data(KEY) == {"language": "ru"}
+    await storage.set_state(KEY, Onboarding.interests)
+    await storage.set_data(KEY, {})
+    assert await storage.get_state(KEY) == "Onboarding:interests"
+
+
+async def test_destinies_and_threads_are_separate(storage: BaseStorage) -> None:
+    await storage.set_state(KEY, Onboarding.language)
+    other_destiny = StorageKey(bot_id=42, chat_id=1001, user_id=1001, destiny="profile")
+    in_thread = StorageKey(bot_id=42, chat_id=1001, user_id=1001, thread_id=5)
+    assert await storage.get_state(other_destiny) is None
+    assert await storage.get_state(in_thread) is None
+
+
+async def test_data_must_be_a_dict(storage: BaseStorage) -> None:
+    with pytest.raises(DataNotDictLikeError):
+        await storage.set_data(KEY, [("a", 1)])  # type: ignore[arg-type]
+
+
+async def test_database_state_survives_a_restart(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    before = DatabaseStorage(sessionmaker, clock)
+    await before.set_state(KEY, Onboarding.interests)
+    await before.set_data(KEY, {"language": "kk"})
+    await before.close()
+    after = create_fsm_backend(sessionmaker=sessionmaker, clock=clock)
+    assert isinstance(after.isolation, SimpleEventIsolation)
+    assert await after.storage.get_state(KEY) == "Onboarding:interests"
+    assert await after.storage.get_data(KEY) == {"language": "kk"}
+
+
+async def test_database_storage_joins_the_update_transaction(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    storage = DatabaseStorage(sessionmaker, clock)
+    async with sessionmaker() as session:
+        token = current_session.set(session)
+        try:
+            await storage.set_state(KEY, Onboarding.language)
+            assert await storage.get_state(KEY) == "Onboarding:language"
+            await session.rollback()
+        finally:
+            current_session.reset(token)
+    assert await storage.get_state(KEY) is None

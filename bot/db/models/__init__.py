@@ -5,7 +5,17 @@ Add a module per area and import its classes below.
 
 from bot.db.base import Base
 from bot.db.models.fsm import FsmRecord
+from bot.db.models.students import ContactShare, StudentMatch, StudentProfile, StudentTopic
 from bot.db.models.updates import ProcessedUpdate
 from bot.db.models.users import User
 
-__all__ = ["Base", "FsmRecord", "ProcessedUpdate", "User"]
+__all__ = [
+    "Base",
+    "ContactShare",
+    "FsmRecord",
+    "ProcessedUpdate",
+    "StudentMatch",
+    "StudentProfile",
+    "StudentTopic",
+    "User",
+]

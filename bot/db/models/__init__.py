@@ -5,6 +5,7 @@ Add a module per area and import its classes below.
 
 from bot.db.base import Base
 from bot.db.models.fsm import FsmRecord
+from bot.db.models.outbox import OutboxMessage
 from bot.db.models.students import ContactShare, StudentMatch, StudentProfile, StudentTopic
 from bot.db.models.updates import ProcessedUpdate
 from bot.db.models.users import User
@@ -13,6 +14,7 @@ __all__ = [
     "Base",
     "ContactShare",
     "FsmRecord",
+    "OutboxMessage",
     "ProcessedUpdate",
     "StudentMatch",
     "StudentProfile",

@@ -11,7 +11,7 @@ import math
 import re
 import secrets
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -120,6 +120,7 @@ class FakeTelegramServer:
         self._http: aiohttp.ClientSession | None = None
         self._closing = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._change_waiters: list[asyncio.Future[None]] = []
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -173,11 +174,20 @@ class FakeTelegramServer:
         return TelegramAPIServer.from_base(self.base_url)
 
     def make_bot(self, token: str | None = None, **bot_kwargs: Any) -> Bot:
-        """A real aiogram Bot with a real AiohttpSession talking to this server."""
+        """A real aiogram Bot with aiogram's own AiohttpSession talking to this server.
+
+        The session only skips the 250 ms pause aiogram makes on close for TLS connections to
+        wind down: there are none on loopback, and tests close many sessions.
+        """
         from aiogram import Bot
         from aiogram.client.session.aiohttp import AiohttpSession
 
-        session = AiohttpSession(api=self.api_server())
+        class LoopbackSession(AiohttpSession):
+            async def close(self) -> None:
+                if self._session is not None and not self._session.closed:
+                    await self._session.close()
+
+        session = LoopbackSession(api=self.api_server(), timeout=bot_kwargs.pop("timeout", 60.0))
         return Bot(token or self.token, session=session, **bot_kwargs)
 
     @contextlib.asynccontextmanager
@@ -317,6 +327,47 @@ class FakeTelegramServer:
             return list(found)
         return [r for r in found if r.ok == ok]
 
+    async def wait_until(
+        self, predicate: Callable[[], bool], *, timeout: float = 5.0, what: str = "the condition"
+    ) -> None:
+        """Wait until `predicate()` holds; it is checked after every request and delivery."""
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+            waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._change_waiters.append(waiter)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(waiter, left)
+
+    async def wait_for_calls(
+        self, method: str, count: int = 1, *, ok: bool | None = None, timeout: float = 5.0
+    ) -> list[RecordedRequest]:
+        """Wait until `count` requests of `method` were answered; return them all."""
+        await self.wait_until(
+            lambda: len(self.calls(method, ok=ok)) >= count,
+            timeout=timeout,
+            what=f"{count} {method} call(s)",
+        )
+        return self.calls(method, ok=ok)
+
+    async def wait_delivered(self, token: str | None = None, *, timeout: float = 5.0) -> None:
+        """Wait until the bot has every update (webhook deliveries done or updates confirmed)."""
+        account = self.account(token)
+        await self.wait_until(
+            lambda: not account.pending and account.webhook_in_flight == 0,
+            timeout=timeout,
+            what="pending updates to be delivered",
+        )
+
+    def _changed(self) -> None:
+        if self._change_waiters:
+            waiters, self._change_waiters = self._change_waiters, []
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+
     def pending_updates(self, token: str | None = None) -> int:
         return len(self.account(token).pending)
 
@@ -343,6 +394,7 @@ class FakeTelegramServer:
         account.pending[update_id] = update
         self.update_log.add(update)
         self.stats.updates_created += 1
+        self._changed()
         if chat is not None:
             chat.last_update_id = update_id
         if account.webhook is not None:
@@ -440,6 +492,7 @@ class FakeTelegramServer:
         if error is None:
             account.pending.pop(update.update_id, None)
             self.stats.webhook_deliveries += 1
+            self._changed()
             return
         update.attempts += 1
         delay = self.timings.webhook_retry_initial * 2 ** (update.attempts - 1)
@@ -447,6 +500,7 @@ class FakeTelegramServer:
         account.last_error_date = int(time.time())
         account.last_error_message = error
         self.stats.webhook_failures += 1
+        self._changed()
 
     async def _post_update(
         self, account: BotAccount, update: PendingUpdate, config: WebhookConfig
@@ -619,6 +673,7 @@ class FakeTelegramServer:
                 self.stats.retry_after_given += 1
             return error.code, error.body()
         finally:
+            self._changed()
             if files:
                 for key, value in list(values.items()):
                     if isinstance(value, str) and value.startswith("attach://"):

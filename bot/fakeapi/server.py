@@ -404,8 +404,9 @@ class FakeTelegramServer:
         return update_id
 
     def chat_event(self, chat: ChatState, kind: str, stored: StoredMessage) -> None:
-        message = BotMessage.of(stored, self.files)
-        chat.add_event(ChatEvent(kind, message.message_id, time.monotonic(), message=message))
+        now = time.monotonic()
+        message = BotMessage.of(stored, self.files, now)
+        chat.add_event(ChatEvent(kind, message.message_id, now, message=message))
 
     def new_callback_query(self, user: SimUser, message: BotMessage, data: str) -> CallbackQuery:
         account = user.account

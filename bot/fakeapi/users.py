@@ -69,6 +69,7 @@ class BotMessage:
     attachment: Attachment | None = field(repr=False)
     edited: bool
     raw: dict[str, Any] = field(repr=False)
+    at: float = field(default=0.0, repr=False, compare=False)  # monotonic time it was seen
 
     @property
     def body(self) -> str:
@@ -99,7 +100,7 @@ class BotMessage:
         return f"#{self.message_id}{' (edited)' if self.edited else ''}: {shown!r}{extra}"
 
     @classmethod
-    def of(cls, stored: StoredMessage, files: dict[str, StoredFile]) -> BotMessage:
+    def of(cls, stored: StoredMessage, files: dict[str, StoredFile], at: float = 0.0) -> BotMessage:
         data = stored.data
         kind = next(
             (k for k in ("text", "document", "photo", "sticker", "voice", "contact") if k in data),
@@ -137,7 +138,8 @@ class BotMessage:
             reply_markup=stored.reply_markup,
             attachment=attachment,
             edited="edit_date" in data,
-            raw=data,
+            raw=dict(data),  # edits replace top-level keys: a shallow copy is a snapshot
+            at=at,
         )
 
 

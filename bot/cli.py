@@ -31,6 +31,15 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the bot (long polling, or webhook if configured)")
     run.set_defaults(handler=_lazy("bot.commands:run"))
 
+    sandbox = commands.add_parser(
+        "sandbox", help="chat with the bot in this terminal over a fake Telegram (no token)"
+    )
+    sandbox.add_argument("--name", default="Aigerim", help="your first name in the chat")
+    sandbox.add_argument("--language", default="en", help="your Telegram language code")
+    sandbox.add_argument("--reply-timeout", type=float, default=5.0, metavar="SECONDS")
+    # Runs the fakeapi demo bot until the bot core lands; then it gets the real dispatcher.
+    sandbox.set_defaults(handler=_lazy("bot.fakeapi.console:sandbox_command"))
+
     return parser
 
 

@@ -14,7 +14,9 @@ so answers such as "2" or "/start" are never mistaken for commands. "::text" sen
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -363,3 +365,37 @@ async def chat_in_terminal(
     """Run `dispatcher` with long polling against `server` and the console for `user`."""
     async with server.polling(dispatcher, bot):
         await run_console(server, user, **console_kwargs)
+
+
+async def _demo_sandbox(name: str, language: str, reply_timeout: float, *, echo: bool) -> None:
+    from aiogram import Dispatcher
+
+    from bot.fakeapi.echo import demo_router, echo_router
+    from bot.fakeapi.server import FakeTelegramServer
+
+    async with FakeTelegramServer() as server:
+        bot = server.make_bot()
+        dispatcher = Dispatcher()
+        dispatcher.include_router(echo_router() if echo else demo_router())
+        user = server.user(name, language_code=language)
+        try:
+            await chat_in_terminal(server, dispatcher, bot, user, reply_timeout=reply_timeout)
+        finally:
+            await bot.session.close()
+
+
+def add_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--name", default="Aigerim", help="your first name in the chat")
+    parser.add_argument("--language", default="en", help="your Telegram language code")
+    parser.add_argument("--reply-timeout", type=float, default=5.0, metavar="SECONDS")
+
+
+def sandbox_command(args: argparse.Namespace) -> int:
+    """`fairbot sandbox` until the bot core lands: the demo bot in the terminal, no token needed."""
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(
+            _demo_sandbox(
+                args.name, args.language, args.reply_timeout, echo=getattr(args, "echo", False)
+            )
+        )
+    return 0

@@ -281,7 +281,7 @@ class FakeTelegramServer:
         width, height = photo_limits(content)
         longest = max(width, height)
         sides = [side for side in _PHOTO_SIDES if side < longest] + [longest]
-        sizes = []
+        sizes: list[dict[str, Any]] = []
         for side in sides:
             stored = self.add_file("photo", content, None, "image/jpeg")
             stored.width = max(1, round(width * side / longest))

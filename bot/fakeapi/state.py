@@ -166,7 +166,8 @@ class BotAccount:
         self.chats: dict[int, ChatState] = {}
         self.callback_queries: dict[str, CallbackQuery] = {}
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        self.profile: dict[str, Any] = {}  # name, description, short description, menu button
+        # name, description, short description, menu button; by (field, language or chat)
+        self.profile: dict[tuple[str, str], Any] = {}
         self.ban_until = 0.0
         self.window = SendWindow()
         self.revoked = False

@@ -501,6 +501,7 @@ class FakeTelegramServer:
         account.last_error_date = int(time.time())
         account.last_error_message = error
         self.stats.webhook_failures += 1
+        log.debug("webhook delivery of update %s failed: %s", update.update_id, error)
         self._changed()
 
     async def _post_update(

@@ -104,8 +104,17 @@ async def test_files_over_20_mb_cannot_be_fetched(server: FakeTelegramServer, bo
         await bot.get_file("no-such-file")
 
 
-async def test_caption_limit(server: FakeTelegramServer, bot: Bot) -> None:
+async def test_caption_limit_and_edit(server: FakeTelegramServer, bot: Bot) -> None:
     student = server.user("Adil", started=True)
+    sent = await bot.send_document(student.id, BufferedInputFile(PDF, filename="cv.pdf"))
+    await bot.edit_message_caption(
+        chat_id=student.id, message_id=sent.message_id, caption="<i>v2</i>", parse_mode="HTML"
+    )
+    [message] = student.messages
+    assert message.caption == "v2"
+    assert message.entities == ({"offset": 0, "length": 2, "type": "italic"},)
+    with pytest.raises(TelegramBadRequest, match="there is no text in the message to edit"):
+        await bot.edit_message_text("x", chat_id=student.id, message_id=sent.message_id)
     with pytest.raises(TelegramBadRequest, match="message caption is too long"):
         await bot.send_document(
             student.id, BufferedInputFile(PDF, filename="cv.pdf"), caption="c" * 1025

@@ -51,7 +51,12 @@ async def test_console_with_piped_input(server: FakeTelegramServer, bot: Bot, tm
     out = io.StringIO()
     async with server.polling(sandbox_bot(), bot):
         await run_console(
-            server, user, stdin=io.StringIO(script + "\n"), stdout=out, reply_timeout=2
+            server,
+            user,
+            stdin=io.StringIO(script + "\n"),
+            stdout=out,
+            reply_timeout=2,
+            settle=0.05,
         )
     transcript = out.getvalue()
     expected_in_order = [

@@ -135,9 +135,11 @@ class Params:
         value = self.values.get(name)
         if isinstance(value, str):
             try:
-                return json.loads(value)
+                value = json.loads(value)
             except ValueError:
                 raise bad_request(f"can't parse {name} JSON object") from None
+            # Decoded in place: the recorded request then shows objects, not JSON strings.
+            self.values[name] = value
         return value
 
     def file(self, name: str) -> Upload | str | None:
@@ -150,6 +152,12 @@ class Params:
                 raise bad_request(f"wrong file identifier/HTTP URL specified ({name})")
             return upload
         return value
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether a URL points at this machine (the only place deliveries may go)."""
+    host = urlsplit(url).hostname or ""
+    return host in _LOOPBACK_HOSTS or host.startswith("127.")
 
 
 def check_markup(markup: Any) -> dict[str, Any] | None:
@@ -359,7 +367,7 @@ class BotApi:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise bad_request("bad webhook: invalid webhook URL specified")
         # Deliveries must never leave this machine: only loopback hosts resolve here.
-        if parts.hostname not in _LOOPBACK_HOSTS and not parts.hostname.startswith("127."):
+        if not is_loopback_url(url):
             raise bad_request(f"bad webhook: Failed to resolve host: {parts.hostname}")
         secret = p.text("secret_token")
         if secret is not None and not _SECRET_TOKEN.fullmatch(secret):

@@ -41,8 +41,12 @@ class RecordedRequest:
         return self.status == 200
 
     @property
-    def chat_id(self) -> Any:
-        return self.params.get("chat_id")
+    def chat_id(self) -> int | str | None:
+        """chat_id as a number when it is one (form bodies carry it as text)."""
+        value = self.params.get("chat_id")
+        if isinstance(value, str) and value.lstrip("-").isdigit():
+            return int(value)
+        return value if isinstance(value, int | str) else None
 
 
 @dataclass
@@ -66,6 +70,7 @@ class RequestLog(list[RecordedRequest]):
     def __init__(self) -> None:
         super().__init__()
         self.by_method: defaultdict[str, list[RecordedRequest]] = defaultdict(list)
+        self.answered: Counter[tuple[str, bool]] = Counter()  # (method, ok) once answered
 
     def record(self, request: RecordedRequest) -> None:
         self.append(request)
@@ -74,3 +79,4 @@ class RequestLog(list[RecordedRequest]):
     def clear(self) -> None:
         super().clear()
         self.by_method.clear()
+        self.answered.clear()

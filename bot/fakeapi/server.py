@@ -20,7 +20,14 @@ from aiohttp import web
 
 from bot.fakeapi.errors import ApiError, not_found, too_many_requests
 from bot.fakeapi.faults import SENDING_METHODS, FaultPlan
-from bot.fakeapi.methods import MAX_UPLOAD, BotApi, Described, Params, photo_limits
+from bot.fakeapi.methods import (
+    MAX_UPLOAD,
+    BotApi,
+    Described,
+    Params,
+    is_loopback_url,
+    photo_limits,
+)
 from bot.fakeapi.recording import RecordedRequest, RequestLog, ServerStats, Upload
 from bot.fakeapi.state import (
     BotAccount,
@@ -103,8 +110,7 @@ class FakeTelegramServer:
         self.requests = RequestLog()
         self.stats = ServerStats()
         self.files: dict[str, StoredFile] = {}
-        self.webhook_targets: list[str] | None = None
-        """Where webhook deliveries go instead of the URL the bot set (round-robin, failover)."""
+        self._webhook_targets: list[str] | None = None
         self.update_log = UpdateLog()
         self.api = BotApi(self)
         self._accounts: dict[str, BotAccount] = {}
@@ -162,6 +168,28 @@ class FakeTelegramServer:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
+
+    @property
+    def webhook_targets(self) -> list[str] | None:
+        """Where webhook deliveries go instead of the URL the bot set (round-robin, failover).
+
+        Like a load balancer in front of several bot processes: each delivery goes to the next
+        target; a target that refuses the connection is skipped for the next one.
+        """
+        return self._webhook_targets
+
+    @webhook_targets.setter
+    def webhook_targets(self, targets: list[str] | None) -> None:
+        if targets is not None:
+            outside = [url for url in targets if not is_loopback_url(url)]
+            if outside:
+                raise ValueError(f"webhook targets must be on this machine (loopback): {outside}")
+            targets = list(targets)
+        self._webhook_targets = targets
+
+    def revoke(self, token: str | None = None) -> None:
+        """Make a token invalid, as @BotFather's /revoke does: every call answers 401."""
+        self.account(token).revoked = True
 
     @property
     def base_url(self) -> str:
@@ -345,11 +373,15 @@ class FakeTelegramServer:
         self, method: str, count: int = 1, *, ok: bool | None = None, timeout: float = 5.0
     ) -> list[RecordedRequest]:
         """Wait until `count` requests of `method` were answered; return them all."""
-        await self.wait_until(
-            lambda: len(self.calls(method, ok=ok)) >= count,
-            timeout=timeout,
-            what=f"{count} {method} call(s)",
-        )
+        answered = self.requests.answered
+
+        # Checked after every request, so it must be O(1): a broadcast makes thousands.
+        def enough() -> bool:
+            if ok is None:
+                return answered[(method, True)] + answered[(method, False)] >= count
+            return answered[(method, ok)] >= count
+
+        await self.wait_until(enough, timeout=timeout, what=f"{count} {method} call(s)")
         return self.calls(method, ok=ok)
 
     async def wait_delivered(self, token: str | None = None, *, timeout: float = 5.0) -> None:
@@ -674,7 +706,12 @@ class FakeTelegramServer:
             if error.code == 429:
                 self.stats.retry_after_given += 1
             return error.code, error.body()
+        except asyncio.CancelledError:
+            # The client went away (a cancelled long poll, a held request it gave up on).
+            record.status, record.description = 499, "client closed the request"
+            raise
         finally:
+            self.requests.answered[(method, record.ok)] += 1
             self._changed()
             if files:
                 for key, value in list(values.items()):

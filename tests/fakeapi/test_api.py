@@ -11,6 +11,7 @@ from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
     TelegramNotFound,
+    TelegramUnauthorizedError,
 )
 from aiogram.methods.base import TelegramMethod
 from aiogram.types import (
@@ -43,6 +44,27 @@ async def test_get_me_through_a_plain_aiohttp_session(server: FakeTelegramServer
     assert me.id == 123456789
     assert me.is_bot
     assert me.username == "fairbot_test_bot"
+
+
+async def test_revoked_token_is_unauthorized(server: FakeTelegramServer, bot: Bot) -> None:
+    server.revoke()
+    with pytest.raises(TelegramUnauthorizedError, match="Unauthorized"):
+        await bot.get_me()
+
+
+async def test_recorded_requests_show_decoded_params(server: FakeTelegramServer, bot: Bot) -> None:
+    user = server.user("Ruslan", started=True)
+    keyboard = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="Go", callback_data="go")]]
+    )
+    await bot.send_message(user.id, "<b>Hi</b>", parse_mode="HTML", reply_markup=keyboard)
+    [call] = server.calls("sendMessage")
+    assert call.chat_id == user.id
+    assert call.params["parse_mode"] == "HTML"
+    assert call.params["reply_markup"] == {
+        "inline_keyboard": [[{"text": "Go", "callback_data": "go"}]]
+    }
+    assert call.result["text"] == "Hi"
 
 
 async def test_unknown_method_is_404(server: FakeTelegramServer, bot: Bot) -> None:

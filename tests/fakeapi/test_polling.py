@@ -21,7 +21,8 @@ async def test_echo_bot_answers_a_user(
         reply = await aigerim.next_message()
     assert reply.text == "Сәлем!"
     [call] = server.calls("sendMessage")
-    assert call.chat_id == str(aigerim.id)
+    assert call.chat_id == aigerim.id
+    assert call.params["text"] == "Сәлем!"
     assert server.pending_updates() == 0
 
 

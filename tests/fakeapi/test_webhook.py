@@ -161,3 +161,5 @@ async def test_webhook_urls_stay_on_this_machine(server: FakeTelegramServer, bot
 
     with pytest.raises(TelegramBadRequest, match="bad webhook"):
         await bot.set_webhook("https://example.org/hook")
+    with pytest.raises(ValueError, match="loopback"):
+        server.webhook_targets = ["http://127.0.0.1:8080/a", "http://10.0.0.5/b"]

@@ -46,6 +46,15 @@ def build_parser() -> argparse.ArgumentParser:
     db_revision.add_argument("--empty", action="store_true", help="don't compare, write a stub")
     db_revision.set_defaults(handler=_lazy("bot.commands:db_revision"))
 
+    sandbox = commands.add_parser(
+        "sandbox", help="chat with the bot in this terminal over a fake Telegram (no token)"
+    )
+    sandbox.add_argument("--name", default="Aigerim", help="your first name in the chat")
+    sandbox.add_argument("--language", default="en", help="your Telegram language code")
+    sandbox.add_argument("--reply-timeout", type=float, default=5.0, metavar="SECONDS")
+    # Runs the fakeapi demo bot until the bot core lands; then it gets the real dispatcher.
+    sandbox.set_defaults(handler=_lazy("bot.fakeapi.console:sandbox_command"))
+
     return parser
 
 

@@ -1,0 +1,431 @@
+"""The matching engine: student profile in, ranked exhibitors with reasons out.
+
+How a profile becomes matches:
+
+1. Topic extraction (`TopicIndex`). Every alias of the taxonomy is cut into stems (see
+   `matching.text`). A student's stems are compared with the alias vocabulary by rapidfuzz
+   (`process.cdist`: a ratio for typos, a common prefix for word endings and stacked Kazakh
+   suffixes); short words (< 4 letters: GIS, ДЗЗ, RF) and numbers only match exactly. An alias
+   matches when all its words are found close together; a match inside a longer match of
+   another topic ("space" inside "space weather") is dropped.
+2. Evidence per topic: the best match quality from the free text, 1 for picked topics, less for
+   the field of study; a topic also lends half its evidence to its `broader` topics.
+3. Score per exhibitor: the specificity-weighted share of the student's evidence the exhibitor
+   covers (core topics fully, secondary and openings' topics half), 0-100. Little evidence
+   (only generic words) cannot reach a high score, and no evidence gives no match at all.
+4. Seeking and languages reorder openings and nudge the score by a few points, never creating a
+   match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Prefix
+
+from matching.catalogue import Catalogue, Exhibitor, Lang, Opening, OpeningKind
+from matching.text import Token, is_ending, tokenize
+
+ReasonSource = Literal["text", "topic", "field"]
+FloatArray = npt.NDArray[np.float32]
+
+# Tuning constants, measured on tests/eval (see `fairbot eval`).
+MIN_FUZZY_LEN = 4  # shorter words (abbreviations) only match exactly
+PREFIX_SIM = 0.9  # a shared stem with a different ending
+SOURCE_WEIGHT: dict[ReasonSource, float] = {"text": 1.0, "topic": 1.0, "field": 0.7}
+BROADER_SHARE = 0.5
+CORE, SECONDARY = 1.0, 0.5
+MIN_EVIDENCE = 0.6  # evidence below this (generic words only) is scored as if it were this much
+MIN_SCORE = 15.0  # the engine's cut-off: below it an exhibitor is not a match
+SEEKING_BONUS = 1.05
+LANGUAGE_MALUS = 0.95
+MAX_OPENINGS = 3
+
+
+class StudentProfile(BaseModel):
+    """What a student told the bot about themselves."""
+
+    model_config = ConfigDict(frozen=True)
+
+    interests: str = ""
+    topics: list[str] = []
+    field_of_study: str = ""
+    seeking: frozenset[OpeningKind] = frozenset()
+    languages: frozenset[Lang] = frozenset()
+    lang: Lang = "en"
+
+    def key(self) -> tuple[object, ...]:
+        """Equal keys give equal matches (bulk matching computes each key once)."""
+        return (
+            self.interests,
+            tuple(self.topics),
+            self.field_of_study,
+            self.seeking,
+            self.languages,
+        )
+
+
+_QUOTES: dict[Lang, tuple[str, str]] = {"en": ("“", "”"), "ru": ("«", "»"), "kk": ("«", "»")}
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why an exhibitor matched: which of the student's words pointed to which topic."""
+
+    topic: str
+    words: str  # the student's own words; the topic's name for a picked topic
+    source: ReasonSource
+
+    def parts(self, lang: Lang, catalogue: Catalogue) -> tuple[str, str]:
+        """(the student's words, the topic's name in `lang`) for callers that format their own."""
+        return self.words, catalogue.topics[self.topic].name.get(lang)
+
+    def render(self, lang: Lang, catalogue: Catalogue) -> str:
+        words, name = self.parts(lang, catalogue)
+        if self.source == "topic" or not words:
+            return name
+        left, right = _QUOTES[lang]
+        return f"{left}{words}{right} → {name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One exhibitor for one student: score 0-100, the best openings, and the reasons."""
+
+    org: str
+    score: float
+    openings: tuple[Opening, ...]
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TopicMention:
+    """A topic found in a free text, with the words that mention it and how well they match."""
+
+    topic: str
+    words: str
+    strength: float
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class _AliasHit:
+    topic: int
+    positions: frozenset[int]
+    strength: float
+    length: int
+
+
+class TopicIndex:
+    """The taxonomy's aliases prepared for fuzzy lookup of free text."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.topic_ids = list(catalogue.topics)
+        vocab: dict[str, int] = {}
+        alias_keys: set[tuple[int, tuple[int, ...]]] = set()
+        self.aliases: list[tuple[int, tuple[int, ...]]] = []
+        for t, topic in enumerate(catalogue.topics.values()):
+            for _, alias in (("en", topic.name.en), *topic.aliases.all()):
+                ids = tuple(vocab.setdefault(tok.stem, len(vocab)) for tok in tokenize(alias))
+                if ids and (t, ids) not in alias_keys:
+                    alias_keys.add((t, ids))
+                    self.aliases.append((t, ids))
+        self.vocab = list(vocab)
+        self.vocab_ids = vocab
+        self.by_vocab: list[list[int]] = [[] for _ in self.vocab]
+        for a, (_, ids) in enumerate(self.aliases):
+            for v in set(ids):
+                self.by_vocab[v].append(a)
+        long_idx = [i for i, s in enumerate(self.vocab) if _fuzzy_ok(s)]
+        self._long_idx = np.array(long_idx, dtype=np.int64)
+        self._long_words = [self.vocab[i] for i in long_idx]
+        self._long_len = np.array([len(w) for w in self._long_words], dtype=np.int32)
+        self._cache: dict[str, tuple[tuple[int, float], ...]] = {}
+
+    def similar(self, stems: Iterable[str]) -> None:
+        """Compare new stems with the vocabulary in one vectorised pass and remember the result."""
+        new = [s for s in dict.fromkeys(stems) if s not in self._cache]
+        if not new:
+            return
+        fuzzy = [s for s in new if _fuzzy_ok(s)]
+        for s in new:
+            exact = self.vocab_ids.get(s)
+            self._cache[s] = ((exact, 1.0),) if exact is not None else ()
+        if not fuzzy or not self._long_words:
+            return
+        ratio = process.cdist(
+            fuzzy, self._long_words, scorer=fuzz.ratio, dtype=np.uint8, score_cutoff=80, workers=-1
+        )
+        prefix = process.cdist(
+            fuzzy, self._long_words, scorer=Prefix.similarity, dtype=np.int32, workers=-1
+        )
+        q_len = np.array([len(s) for s in fuzzy], dtype=np.int32)[:, None]
+        v_len = self._long_len[None, :]
+        shorter = np.minimum(q_len, v_len)
+        longer = np.maximum(q_len, v_len)
+        # One substitution is a typo in a long word but another word in a short one.
+        need = np.where(shorter <= 6, 88, np.where(shorter <= 8, 85, 80))
+        by_ratio = np.where(ratio >= need, ratio.astype(np.float32) / 100, 0).astype(np.float32)
+        # Candidates for "same stem, other endings"; the endings themselves are checked below.
+        by_prefix = (prefix >= MIN_FUZZY_LEN) & (prefix >= shorter - 1) & (longer - prefix <= 8)
+        found: dict[str, list[tuple[int, float]]] = {}
+        rows, cols = np.nonzero(by_ratio)
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            found.setdefault(fuzzy[r], []).append((int(self._long_idx[c]), float(by_ratio[r, c])))
+        rows, cols = np.nonzero(by_prefix)
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            a, b, p = fuzzy[r], self._long_words[c], int(prefix[r, c])
+            if is_ending(a[p:]) and is_ending(b[p:]):
+                found.setdefault(a, []).append((int(self._long_idx[c]), PREFIX_SIM))
+        for s, hits in found.items():
+            best: dict[int, float] = dict(self._cache[s])
+            for v, score in hits:
+                best[v] = max(best.get(v, 0.0), score)
+            self._cache[s] = tuple(best.items())
+        if len(self._cache) > 500_000:  # bounded: bulk runs over generated text must not grow it
+            self._cache.clear()
+
+    def mentions(self, text: str, tokens: Sequence[Token] | None = None) -> list[TopicMention]:
+        """Topics the text mentions, best first, one mention per topic."""
+        tokens = tokenize(text) if tokens is None else tokens
+        if not tokens:
+            return []
+        self.similar(t.stem for t in tokens)
+        hits: dict[int, list[tuple[int, float]]] = {}
+        for pos, tok in enumerate(tokens):
+            for v, score in self._cache[tok.stem]:
+                hits.setdefault(v, []).append((pos, score))
+        candidates: set[int] = set()
+        for v in hits:
+            candidates.update(self.by_vocab[v])
+        found = [h for a in candidates if (h := self._alias_hit(a, hits)) is not None]
+        found = _drop_subsumed(found)
+        best: dict[int, _AliasHit] = {}
+        for h in found:
+            cur = best.get(h.topic)
+            if cur is None or (h.strength, h.length) > (cur.strength, cur.length):
+                best[h.topic] = h
+        out = []
+        for t, h in best.items():
+            start = min(tokens[p].start for p in h.positions)
+            end = max(tokens[p].end for p in h.positions)
+            out.append(TopicMention(self.topic_ids[t], text[start:end], h.strength, start, end))
+        out.sort(key=lambda m: (-m.strength, m.start))
+        return out
+
+    def _alias_hit(self, alias: int, hits: dict[int, list[tuple[int, float]]]) -> _AliasHit | None:
+        topic, ids = self.aliases[alias]
+        if any(v not in hits for v in ids):
+            return None
+        if len(ids) == 1:
+            pos, score = max(hits[ids[0]], key=lambda h: h[1])
+            return _AliasHit(topic, frozenset((pos,)), score, 1)
+        best: _AliasHit | None = None
+        window = len(ids)  # all words within len+1 tokens: one other word may sit between
+        for anchor, anchor_score in hits[ids[0]]:
+            used = {anchor}
+            total = anchor_score
+            for v in ids[1:]:
+                options = [
+                    (p, s) for p, s in hits[v] if p not in used and abs(p - anchor) <= window
+                ]
+                if not options:
+                    break
+                p, s = max(options, key=lambda h: (h[1], -abs(h[0] - anchor)))
+                used.add(p)
+                total += s
+            else:
+                if max(used) - min(used) <= window:
+                    hit = _AliasHit(topic, frozenset(used), total / len(ids), len(ids))
+                    if best is None or hit.strength > best.strength:
+                        best = hit
+        return best
+
+
+def _fuzzy_ok(s: str) -> bool:
+    return len(s) >= MIN_FUZZY_LEN and not any(c.isdigit() for c in s)
+
+
+def _drop_subsumed(hits: list[_AliasHit]) -> list[_AliasHit]:
+    if len(hits) < 2:
+        return hits
+    return [
+        h
+        for h in hits
+        if not any(
+            o.topic != h.topic and h.positions < o.positions and o.strength >= h.strength * 0.9
+            for o in hits
+        )
+    ]
+
+
+@dataclass
+class _Evidence:
+    vector: FloatArray
+    reasons: dict[int, Reason] = field(default_factory=dict)
+
+
+class MatchEngine:
+    """Matches student profiles against one catalogue; everything per catalogue is precomputed."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.index = TopicIndex(catalogue)
+        self.topic_pos = {tid: i for i, tid in enumerate(catalogue.topics)}
+        n_topics = len(self.topic_pos)
+        self.weights = np.array([t.weight for t in catalogue.topics.values()], dtype=np.float32)
+        self.broader = [
+            [self.topic_pos[b] for b in t.broader if b in self.topic_pos]
+            for t in catalogue.topics.values()
+        ]
+        self.exhibitors: list[Exhibitor] = list(catalogue.exhibitors.values())
+        self.affinity = np.zeros((len(self.exhibitors), n_topics), dtype=np.float32)
+        for o, ex in enumerate(self.exhibitors):
+            for tid in ex.all_topics():
+                self.affinity[o, self.topic_pos[tid]] = SECONDARY
+            for tid in ex.topics:
+                self.affinity[o, self.topic_pos[tid]] = CORE
+        self._opening_topics = [
+            [[self.topic_pos[t] for t in op.topics] for op in ex.openings] for ex in self.exhibitors
+        ]
+
+    # -- topics -------------------------------------------------------------------------------
+
+    def topics_in(self, text: str) -> list[TopicMention]:
+        """The topics a free text mentions, strongest first (for statistics and previews)."""
+        return self.index.mentions(text)
+
+    def _evidence(self, profile: StudentProfile) -> _Evidence:
+        ev = _Evidence(np.zeros(len(self.topic_pos), dtype=np.float32))
+
+        def add(t: int, strength: float, reason: Reason) -> None:
+            if strength > ev.vector[t]:
+                ev.vector[t] = strength
+                ev.reasons[t] = reason
+
+        for source, text in (("text", profile.interests), ("field", profile.field_of_study)):
+            if not text:
+                continue
+            for m in self.index.mentions(text):
+                src: ReasonSource = "text" if source == "text" else "field"
+                add(
+                    self.topic_pos[m.topic],
+                    m.strength * SOURCE_WEIGHT[src],
+                    Reason(m.topic, m.words, src),
+                )
+        for tid in profile.topics:
+            t = self.topic_pos.get(tid)
+            if t is not None:
+                name = self.catalogue.topics[tid].name.get(profile.lang)
+                add(t, SOURCE_WEIGHT["topic"], Reason(tid, name, "topic"))
+        direct = list(ev.reasons.items())
+        for t, reason in direct:
+            for parent in self.broader[t]:
+                share = float(ev.vector[t]) * BROADER_SHARE
+                if share > ev.vector[parent]:
+                    ev.vector[parent] = share
+                    ev.reasons[parent] = Reason(
+                        self.index.topic_ids[parent], reason.words, reason.source
+                    )
+        return ev
+
+    # -- matching -----------------------------------------------------------------------------
+
+    def match(self, profile: StudentProfile, top: int | None = None) -> list[Match]:
+        """Exhibitors above the cut-off, best first (at most `top`)."""
+        return self.match_many([profile], top=top)[0]
+
+    def match_many(
+        self, profiles: Sequence[StudentProfile], top: int | None = None
+    ) -> list[list[Match]]:
+        """Bulk matching: identical profiles are matched once, scores computed as matrices."""
+        unique: dict[tuple[object, ...], int] = {}
+        order = [unique.setdefault(p.key(), len(unique)) for p in profiles]
+        firsts: list[StudentProfile] = [None] * len(unique)  # type: ignore[list-item]
+        for p, u in zip(profiles, order, strict=True):
+            if firsts[u] is None:
+                firsts[u] = p
+        tokenized = [(tokenize(p.interests), tokenize(p.field_of_study)) for p in firsts]
+        self.index.similar(t.stem for a, b in tokenized for t in (*a, *b))
+        results: list[list[Match]] = []
+        chunk = 4096
+        for lo in range(0, len(firsts), chunk):
+            batch = firsts[lo : lo + chunk]
+            evidence = [self._evidence(p) for p in batch]
+            results.extend(self._rank(batch, evidence, top))
+        return [results[u] for u in order]
+
+    def _rank(
+        self, profiles: Sequence[StudentProfile], evidence: Sequence[_Evidence], top: int | None
+    ) -> list[list[Match]]:
+        if not profiles:
+            return []
+        ev = np.stack([e.vector for e in evidence]) * self.weights  # (profiles, topics)
+        total = ev.sum(axis=1)
+        denom = np.maximum(total, MIN_EVIDENCE)[:, None]
+        scores = 100.0 * (ev @ self.affinity.T) / denom  # (profiles, exhibitors)
+        scores[total <= 0] = 0.0
+        out: list[list[Match]] = []
+        for i, profile in enumerate(profiles):
+            row = scores[i]
+            candidates = np.flatnonzero(row * SEEKING_BONUS >= MIN_SCORE)
+            if candidates.size == 0:
+                out.append([])
+                continue
+            adjusted = [
+                (self._adjust(float(row[o]), int(o), profile, ev[i]), int(o)) for o in candidates
+            ]
+            adjusted = [(s, o) for s, o in adjusted if s >= MIN_SCORE]
+            adjusted.sort(key=lambda so: (-so[0], -self._core_hits(so[1], ev[i]), so[1]))
+            if top is not None:
+                adjusted = adjusted[:top]
+            out.append([self._build(o, s, profile, evidence[i], ev[i]) for s, o in adjusted])
+        return out
+
+    def _core_hits(self, o: int, ev: FloatArray) -> float:
+        return float(((self.affinity[o] == CORE) * ev).sum())
+
+    def _adjust(self, score: float, o: int, profile: StudentProfile, ev: FloatArray) -> float:
+        ex = self.exhibitors[o]
+        if profile.seeking and any(
+            op.kind in profile.seeking and any(ev[t] > 0 for t in tops)
+            for op, tops in zip(ex.openings, self._opening_topics[o], strict=True)
+        ):
+            score *= SEEKING_BONUS
+        if (
+            profile.languages
+            and ex.openings
+            and not any(profile.languages.intersection(op.languages) for op in ex.openings)
+        ):
+            score *= LANGUAGE_MALUS
+        return round(min(score, 100.0), 1)
+
+    def _build(
+        self, o: int, score: float, profile: StudentProfile, evidence: _Evidence, ev: FloatArray
+    ) -> Match:
+        ex = self.exhibitors[o]
+        aff = self.affinity[o]
+        contrib = aff * ev
+        reasons = tuple(
+            evidence.reasons[t]
+            for t in sorted(np.flatnonzero(contrib).tolist(), key=lambda t: -contrib[t])
+            if t in evidence.reasons
+        )
+        ranked: list[tuple[tuple[bool, bool, float], Opening]] = []
+        for op, tops in zip(ex.openings, self._opening_topics[o], strict=True):
+            relevance = float(sum(ev[t] for t in tops))
+            if relevance <= 0:
+                continue
+            wanted = not profile.seeking or op.kind in profile.seeking
+            speaks = not profile.languages or bool(profile.languages.intersection(op.languages))
+            ranked.append(((wanted, speaks, relevance), op))
+        ranked.sort(key=lambda r: r[0], reverse=True)
+        openings = tuple(op for _, op in ranked[:MAX_OPENINGS])
+        return Match(ex.slug, score, openings, reasons)

@@ -46,6 +46,9 @@ class LocalizedText(_Frozen):
         value: str = getattr(self, lang)
         return value
 
+    def get_all(self) -> list[str]:
+        return [self.en, self.ru, self.kk]
+
 
 class TopicAliases(_Frozen):
     """Words students use for a topic, per language: synonyms, abbreviations, related terms."""
@@ -98,6 +101,7 @@ class Exhibitor(_Frozen):
     city: LocalizedText
     website: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
     booth: str = ""
+    aliases: list[Text] = []  # other names students use: acronyms, short or old names
     topics: list[TopicId] = Field(min_length=1)
     secondary_topics: list[TopicId] = []
     openings: list[Opening] = []

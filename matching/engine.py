@@ -27,20 +27,22 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Prefix
+from rapidfuzz.distance import OSA, Levenshtein, Prefix
 
 from matching.catalogue import Catalogue, Exhibitor, Lang, Opening, OpeningKind
 from matching.text import Token, is_ending, tokenize
 
 ReasonSource = Literal["text", "topic", "field"]
+ORG_PREFIX = "org:"  # pseudo-topics for exhibitors named by the student ("org:baiterek")
 FloatArray = npt.NDArray[np.float32]
 
 # Tuning constants, measured on tests/eval (see `fairbot eval`).
 MIN_FUZZY_LEN = 4  # shorter words (abbreviations) only match exactly
 PREFIX_SIM = 0.9  # a shared stem with a different ending
+TYPO_SIM = 0.88  # two swapped letters
 SOURCE_WEIGHT: dict[ReasonSource, float] = {"text": 1.0, "topic": 1.0, "field": 0.7}
 BROADER_SHARE = 0.5
-CORE, SECONDARY = 1.0, 0.5
+CORE, SECONDARY, OPENING_ONLY = 1.0, 0.5, 0.35
 MIN_EVIDENCE = 0.6  # evidence below this (generic words only) is scored as if it were this much
 MIN_SCORE = 15.0  # the engine's cut-off: below it an exhibitor is not a match
 SEEKING_BONUS = 1.05
@@ -83,7 +85,13 @@ class Reason:
     source: ReasonSource
 
     def parts(self, lang: Lang, catalogue: Catalogue) -> tuple[str, str]:
-        """(the student's words, the topic's name in `lang`) for callers that format their own."""
+        """(the student's words, the topic's name in `lang`) for callers that format their own.
+
+        A student who names an exhibitor gets a reason whose topic is "org:<slug>"; its name is
+        the exhibitor's name.
+        """
+        if self.topic.startswith(ORG_PREFIX):
+            return self.words, catalogue.exhibitors[self.topic[len(ORG_PREFIX) :]].name.get(lang)
         return self.words, catalogue.topics[self.topic].name.get(lang)
 
     def render(self, lang: Lang, catalogue: Catalogue) -> str:
@@ -124,15 +132,23 @@ class _AliasHit:
 
 
 class TopicIndex:
-    """The taxonomy's aliases prepared for fuzzy lookup of free text."""
+    """The taxonomy's aliases (and exhibitors' names) prepared for fuzzy lookup of free text."""
 
     def __init__(self, catalogue: Catalogue) -> None:
-        self.topic_ids = list(catalogue.topics)
+        entries: list[tuple[str, list[str]]] = [
+            (tid, [*topic.name.get_all(), *(a for _, a in topic.aliases.all())])
+            for tid, topic in catalogue.topics.items()
+        ]
+        entries += [
+            (ORG_PREFIX + slug, [*ex.name.get_all(), *ex.aliases])
+            for slug, ex in catalogue.exhibitors.items()
+        ]
+        self.topic_ids = [tid for tid, _ in entries]
         vocab: dict[str, int] = {}
         alias_keys: set[tuple[int, tuple[int, ...]]] = set()
         self.aliases: list[tuple[int, tuple[int, ...]]] = []
-        for t, topic in enumerate(catalogue.topics.values()):
-            for _, alias in (("en", topic.name.en), *topic.aliases.all()):
+        for t, (_, names) in enumerate(entries):
+            for alias in names:
                 ids = tuple(vocab.setdefault(tok.stem, len(vocab)) for tok in tokenize(alias))
                 if ids and (t, ids) not in alias_keys:
                     alias_keys.add((t, ids))
@@ -173,8 +189,20 @@ class TopicIndex:
         # One substitution is a typo in a long word but another word in a short one.
         need = np.where(shorter <= 6, 88, np.where(shorter <= 8, 85, 80))
         by_ratio = np.where(ratio >= need, ratio.astype(np.float32) / 100, 0).astype(np.float32)
+        # Two swapped letters are one typo: OSA counts them as one edit, Levenshtein as two.
+        osa = process.cdist(
+            fuzzy, self._long_words, scorer=OSA.distance, dtype=np.int32, workers=-1,
+            score_cutoff=1,
+        )  # fmt: skip
+        swapped = (osa == 1) & (shorter >= 5)
+        if swapped.any():
+            lev = process.cdist(
+                fuzzy, self._long_words, scorer=Levenshtein.distance, dtype=np.int32,
+                workers=-1, score_cutoff=2,
+            )  # fmt: skip
+            by_ratio = np.where(swapped & (lev == 2), np.maximum(by_ratio, TYPO_SIM), by_ratio)
         # Candidates for "same stem, other endings"; the endings themselves are checked below.
-        by_prefix = (prefix >= MIN_FUZZY_LEN) & (prefix >= shorter - 1) & (longer - prefix <= 8)
+        by_prefix = (prefix >= MIN_FUZZY_LEN) & (prefix >= shorter - 1) & (longer - prefix <= 5)
         found: dict[str, list[tuple[int, float]]] = {}
         rows, cols = np.nonzero(by_ratio)
         for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
@@ -278,29 +306,38 @@ class MatchEngine:
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
         self.index = TopicIndex(catalogue)
-        self.topic_pos = {tid: i for i, tid in enumerate(catalogue.topics)}
+        # Columns: the taxonomy's topics, then one pseudo-topic per exhibitor (its own name).
+        self.topic_pos = {tid: i for i, tid in enumerate(self.index.topic_ids)}
         n_topics = len(self.topic_pos)
-        self.weights = np.array([t.weight for t in catalogue.topics.values()], dtype=np.float32)
+        self.weights = np.ones(n_topics, dtype=np.float32)
+        self.weights[: len(catalogue.topics)] = [t.weight for t in catalogue.topics.values()]
         self.broader = [
             [self.topic_pos[b] for b in t.broader if b in self.topic_pos]
             for t in catalogue.topics.values()
-        ]
+        ] + [[] for _ in catalogue.exhibitors]
         self.exhibitors: list[Exhibitor] = list(catalogue.exhibitors.values())
         self.affinity = np.zeros((len(self.exhibitors), n_topics), dtype=np.float32)
         for o, ex in enumerate(self.exhibitors):
-            for tid in ex.all_topics():
+            for tid in ex.all_topics():  # topics only an opening names count least
+                self.affinity[o, self.topic_pos[tid]] = OPENING_ONLY
+            for tid in ex.secondary_topics:
                 self.affinity[o, self.topic_pos[tid]] = SECONDARY
             for tid in ex.topics:
                 self.affinity[o, self.topic_pos[tid]] = CORE
+            self.affinity[o, self.topic_pos[ORG_PREFIX + ex.slug]] = CORE
         self._opening_topics = [
             [[self.topic_pos[t] for t in op.topics] for op in ex.openings] for ex in self.exhibitors
         ]
+        self._opening_count = np.zeros_like(self.affinity)
+        for o, per_opening in enumerate(self._opening_topics):
+            for tops in per_opening:
+                self._opening_count[o, tops] += 1
 
     # -- topics -------------------------------------------------------------------------------
 
     def topics_in(self, text: str) -> list[TopicMention]:
-        """The topics a free text mentions, strongest first (for statistics and previews)."""
-        return self.index.mentions(text)
+        """The taxonomy topics a free text mentions, strongest first (for statistics, previews)."""
+        return [m for m in self.index.mentions(text) if not m.topic.startswith(ORG_PREFIX)]
 
     def _evidence(self, profile: StudentProfile) -> _Evidence:
         ev = _Evidence(np.zeros(len(self.topic_pos), dtype=np.float32))
@@ -383,7 +420,15 @@ class MatchEngine:
                 (self._adjust(float(row[o]), int(o), profile, ev[i]), int(o)) for o in candidates
             ]
             adjusted = [(s, o) for s, o in adjusted if s >= MIN_SCORE]
-            adjusted.sort(key=lambda so: (-so[0], -self._core_hits(so[1], ev[i]), so[1]))
+            # Ties go to the exhibitor whose core topics, then openings, cover more of the student.
+            adjusted.sort(
+                key=lambda so: (
+                    -so[0],
+                    -self._core_hits(so[1], ev[i]),
+                    -float(self._opening_count[so[1]] @ ev[i]),
+                    so[1],
+                )
+            )
             if top is not None:
                 adjusted = adjusted[:top]
             out.append([self._build(o, s, profile, evidence[i], ev[i]) for s, o in adjusted])

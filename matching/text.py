@@ -5,8 +5,8 @@ type), so that only the steps' consistency matters, not linguistic perfection:
 
 1. `normalize`: Unicode NFKC, casefold, ё→е; punctuation and emoji are separators.
 2. `fold`: one Latin phonetic key for Cyrillic (Russian and Kazakh letters), Latin-typed Russian
-   and Kazakh, and English: "спутниковая", "sputnikovaya" and "sputnikovaja" meet; transliteration
-   variants collapse (ya/ia, kh/h, sch/sh, ts/c, zh/j, y/i, w/u, ğ/g, q/k) and doubled letters merge.
+   and Kazakh, and English: "спутниковая" and "sputnikovaya" meet; transliteration variants
+   collapse (ya/ia, kh/h, sch/sh, ts/c, zh/j, y/i, w/u, ğ/g, q/k) and doubled letters merge.
 3. `stem`: strips one ending from the folded key (Kazakh endings for words with Kazakh
    letters, Russian for other Cyrillic, Russian and English for Latin); a stem keeps 4 letters.
    Stacked Kazakh suffixes ("жұлдыздарды") and Latin-typed Kazakh are left to the matcher, which
@@ -76,7 +76,7 @@ _KK_SUFFIXES = _words(
     """
     lar ler dar der tar ter nin din tin ga ge ka ke na ne ni di ti da de ta te nda nde dan den
     tan ten nan nen men ben pen si in sin lik dik tik shi li gi ki dagi tagi min bin pin miz
-    biz piz ing iniz im i a e u
+    biz piz ing iniz im n i a e u
     """
 )
 _EN_SUFFIXES = _words("s es ies ing ings ed ly al ic ical ics ist ists")
@@ -115,7 +115,8 @@ def fold(word: str) -> str:
     for old, new in _DIGRAPHS:
         if old in s:
             s = s.replace(old, new)
-    return _DOUBLED.sub(r"\1", s)
+    # Doubled letters merge in words (a common typo), not in abbreviations: IITU is not ITU.
+    return _DOUBLED.sub(r"\1", s) if len(s) > 5 else s
 
 
 def script(word: str) -> str:
@@ -176,7 +177,7 @@ STOP_KEYS: frozenset[str] = frozenset(
 def word_stem(word: str) -> str | None:
     """The stem of a normalised word, or None for stop words and empty keys."""
     key = fold(word)
-    if not key or key in STOP_KEYS:
+    if len(key) < 2 or key in STOP_KEYS:
         return None
     return stem(key, script(word))
 

@@ -29,7 +29,15 @@ from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein, Prefix
 
-from matching.catalogue import Catalogue, Exhibitor, Lang, Opening, OpeningKind
+from matching.catalogue import (
+    LANGS,
+    OPENING_KINDS,
+    Catalogue,
+    Exhibitor,
+    Lang,
+    Opening,
+    OpeningKind,
+)
 from matching.text import Token, is_ending, tokenize
 
 ReasonSource = Literal["text", "topic", "field"]
@@ -144,13 +152,17 @@ class TopicIndex:
             for slug, ex in catalogue.exhibitors.items()
         ]
         self.topic_ids = [tid for tid, _ in entries]
+        self.position = {tid: i for i, tid in enumerate(self.topic_ids)}
         vocab: dict[str, int] = {}
         alias_keys: set[tuple[int, tuple[int, ...]]] = set()
         self.aliases: list[tuple[int, tuple[int, ...]]] = []
         for t, (_, names) in enumerate(entries):
             for alias in names:
-                ids = tuple(vocab.setdefault(tok.stem, len(vocab)) for tok in tokenize(alias))
-                if ids and (t, ids) not in alias_keys:
+                stems = [tok.stem for tok in tokenize(alias)]
+                if all(st.isdigit() for st in stems):  # "Organisation 17" must not match "17"
+                    continue
+                ids = tuple(vocab.setdefault(st, len(vocab)) for st in stems)
+                if (t, ids) not in alias_keys:
                     alias_keys.add((t, ids))
                     self.aliases.append((t, ids))
         self.vocab = list(vocab)
@@ -165,22 +177,32 @@ class TopicIndex:
         self._long_len = np.array([len(w) for w in self._long_words], dtype=np.int32)
         self._cache: dict[str, tuple[tuple[int, float], ...]] = {}
 
+    def clear_cache(self) -> None:
+        """Forget remembered word similarities (benchmarks measure the cold path with it)."""
+        self._cache.clear()
+
     def similar(self, stems: Iterable[str]) -> None:
         """Compare new stems with the vocabulary in one vectorised pass and remember the result."""
         new = [s for s in dict.fromkeys(stems) if s not in self._cache]
         if not new:
             return
         fuzzy = [s for s in new if _fuzzy_ok(s)]
+        workers = -1 if len(fuzzy) >= 256 else 1  # starting threads costs more than small work
         for s in new:
             exact = self.vocab_ids.get(s)
             self._cache[s] = ((exact, 1.0),) if exact is not None else ()
         if not fuzzy or not self._long_words:
             return
         ratio = process.cdist(
-            fuzzy, self._long_words, scorer=fuzz.ratio, dtype=np.uint8, score_cutoff=80, workers=-1
+            fuzzy,
+            self._long_words,
+            scorer=fuzz.ratio,
+            dtype=np.uint8,
+            score_cutoff=80,
+            workers=workers,
         )
         prefix = process.cdist(
-            fuzzy, self._long_words, scorer=Prefix.similarity, dtype=np.int32, workers=-1
+            fuzzy, self._long_words, scorer=Prefix.similarity, dtype=np.int32, workers=workers
         )
         q_len = np.array([len(s) for s in fuzzy], dtype=np.int32)[:, None]
         v_len = self._long_len[None, :]
@@ -191,14 +213,14 @@ class TopicIndex:
         by_ratio = np.where(ratio >= need, ratio.astype(np.float32) / 100, 0).astype(np.float32)
         # Two swapped letters are one typo: OSA counts them as one edit, Levenshtein as two.
         osa = process.cdist(
-            fuzzy, self._long_words, scorer=OSA.distance, dtype=np.int32, workers=-1,
+            fuzzy, self._long_words, scorer=OSA.distance, dtype=np.int32, workers=workers,
             score_cutoff=1,
         )  # fmt: skip
         swapped = (osa == 1) & (shorter >= 5)
         if swapped.any():
             lev = process.cdist(
                 fuzzy, self._long_words, scorer=Levenshtein.distance, dtype=np.int32,
-                workers=-1, score_cutoff=2,
+                workers=workers, score_cutoff=2,
             )  # fmt: skip
             by_ratio = np.where(swapped & (lev == 2), np.maximum(by_ratio, TYPO_SIM), by_ratio)
         # Candidates for "same stem, other endings"; the endings themselves are checked below.
@@ -296,8 +318,9 @@ def _drop_subsumed(hits: list[_AliasHit]) -> list[_AliasHit]:
 
 @dataclass
 class _Evidence:
-    vector: FloatArray
+    vector: FloatArray  # per taxonomy topic
     reasons: dict[int, Reason] = field(default_factory=dict)
+    named: dict[int, tuple[float, Reason]] = field(default_factory=dict)  # exhibitor -> evidence
 
 
 class MatchEngine:
@@ -306,17 +329,21 @@ class MatchEngine:
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
         self.index = TopicIndex(catalogue)
-        # Columns: the taxonomy's topics, then one pseudo-topic per exhibitor (its own name).
-        self.topic_pos = {tid: i for i, tid in enumerate(self.index.topic_ids)}
-        n_topics = len(self.topic_pos)
-        self.weights = np.ones(n_topics, dtype=np.float32)
-        self.weights[: len(catalogue.topics)] = [t.weight for t in catalogue.topics.values()]
+        self.n_topics = len(catalogue.topics)
+        # Index entries are the taxonomy's topics, then one per exhibitor (its names).
+        self.topic_pos = {tid: i for i, tid in enumerate(catalogue.topics)}
+        self.weights = np.array([t.weight for t in catalogue.topics.values()], dtype=np.float32)
         self.broader = [
             [self.topic_pos[b] for b in t.broader if b in self.topic_pos]
             for t in catalogue.topics.values()
-        ] + [[] for _ in catalogue.exhibitors]
+        ]
         self.exhibitors: list[Exhibitor] = list(catalogue.exhibitors.values())
-        self.affinity = np.zeros((len(self.exhibitors), n_topics), dtype=np.float32)
+        n_orgs = len(self.exhibitors)
+        self.affinity = np.zeros((n_orgs, self.n_topics), dtype=np.float32)
+        self._opening_count = np.zeros_like(self.affinity)
+        self._kind_topics = {k: np.zeros_like(self.affinity) for k in OPENING_KINDS}
+        self._opening_langs = np.zeros((n_orgs, len(LANGS)), dtype=np.float32)
+        self._opening_topics: list[list[list[int]]] = []
         for o, ex in enumerate(self.exhibitors):
             for tid in ex.all_topics():  # topics only an opening names count least
                 self.affinity[o, self.topic_pos[tid]] = OPENING_ONLY
@@ -324,14 +351,16 @@ class MatchEngine:
                 self.affinity[o, self.topic_pos[tid]] = SECONDARY
             for tid in ex.topics:
                 self.affinity[o, self.topic_pos[tid]] = CORE
-            self.affinity[o, self.topic_pos[ORG_PREFIX + ex.slug]] = CORE
-        self._opening_topics = [
-            [[self.topic_pos[t] for t in op.topics] for op in ex.openings] for ex in self.exhibitors
-        ]
-        self._opening_count = np.zeros_like(self.affinity)
-        for o, per_opening in enumerate(self._opening_topics):
-            for tops in per_opening:
+            per_opening = [[self.topic_pos[t] for t in op.topics] for op in ex.openings]
+            self._opening_topics.append(per_opening)
+            for op, tops in zip(ex.openings, per_opening, strict=True):
                 self._opening_count[o, tops] += 1
+                self._kind_topics[op.kind][o, tops] = 1
+                for lang in op.languages:
+                    self._opening_langs[o, LANGS.index(lang)] = 1
+        self._core = (self.affinity == CORE).astype(np.float32)
+        self._has_openings = self._opening_langs.sum(axis=1) > 0
+        self._seeking_cache: dict[frozenset[OpeningKind], FloatArray] = {}
 
     # -- topics -------------------------------------------------------------------------------
 
@@ -340,30 +369,31 @@ class MatchEngine:
         return [m for m in self.index.mentions(text) if not m.topic.startswith(ORG_PREFIX)]
 
     def _evidence(self, profile: StudentProfile) -> _Evidence:
-        ev = _Evidence(np.zeros(len(self.topic_pos), dtype=np.float32))
+        ev = _Evidence(np.zeros(self.n_topics, dtype=np.float32))
 
         def add(t: int, strength: float, reason: Reason) -> None:
-            if strength > ev.vector[t]:
+            if t >= self.n_topics:  # the student named an exhibitor
+                o = t - self.n_topics
+                if strength > ev.named.get(o, (0.0, reason))[0]:
+                    ev.named[o] = (strength, reason)
+            elif strength > ev.vector[t]:
                 ev.vector[t] = strength
                 ev.reasons[t] = reason
 
-        for source, text in (("text", profile.interests), ("field", profile.field_of_study)):
-            if not text:
-                continue
-            for m in self.index.mentions(text):
-                src: ReasonSource = "text" if source == "text" else "field"
-                add(
-                    self.topic_pos[m.topic],
-                    m.strength * SOURCE_WEIGHT[src],
-                    Reason(m.topic, m.words, src),
-                )
+        texts: tuple[tuple[ReasonSource, str], ...] = (
+            ("text", profile.interests),
+            ("field", profile.field_of_study),
+        )
+        for source, text in texts:
+            if text:
+                for m in self.index.mentions(text):
+                    t = self.index.position[m.topic]
+                    add(t, m.strength * SOURCE_WEIGHT[source], Reason(m.topic, m.words, source))
         for tid in profile.topics:
-            t = self.topic_pos.get(tid)
-            if t is not None:
+            if tid in self.topic_pos:
                 name = self.catalogue.topics[tid].name.get(profile.lang)
-                add(t, SOURCE_WEIGHT["topic"], Reason(tid, name, "topic"))
-        direct = list(ev.reasons.items())
-        for t, reason in direct:
+                add(self.topic_pos[tid], SOURCE_WEIGHT["topic"], Reason(tid, name, "topic"))
+        for t, reason in list(ev.reasons.items()):
             for parent in self.broader[t]:
                 share = float(ev.vector[t]) * BROADER_SHARE
                 if share > ev.vector[parent]:
@@ -385,19 +415,31 @@ class MatchEngine:
         """Bulk matching: identical profiles are matched once, scores computed as matrices."""
         unique: dict[tuple[object, ...], int] = {}
         order = [unique.setdefault(p.key(), len(unique)) for p in profiles]
-        firsts: list[StudentProfile] = [None] * len(unique)  # type: ignore[list-item]
+        firsts: dict[int, StudentProfile] = {}
         for p, u in zip(profiles, order, strict=True):
-            if firsts[u] is None:
-                firsts[u] = p
-        tokenized = [(tokenize(p.interests), tokenize(p.field_of_study)) for p in firsts]
-        self.index.similar(t.stem for a, b in tokenized for t in (*a, *b))
+            firsts.setdefault(u, p)
+        distinct = [firsts[u] for u in range(len(unique))]
+        if len(distinct) > 1:  # one vectorised pass over every new word of the batch
+            self.index.similar(
+                t.stem
+                for p in distinct
+                for t in (*tokenize(p.interests), *tokenize(p.field_of_study))
+            )
         results: list[list[Match]] = []
-        chunk = 4096
-        for lo in range(0, len(firsts), chunk):
-            batch = firsts[lo : lo + chunk]
-            evidence = [self._evidence(p) for p in batch]
-            results.extend(self._rank(batch, evidence, top))
+        chunk = 2048
+        for lo in range(0, len(distinct), chunk):
+            batch = distinct[lo : lo + chunk]
+            results.extend(self._rank(batch, [self._evidence(p) for p in batch], top))
         return [results[u] for u in order]
+
+    def _seeking_mask(self, seeking: frozenset[OpeningKind]) -> FloatArray:
+        mask = self._seeking_cache.get(seeking)
+        if mask is None:
+            mask = np.zeros_like(self.affinity)
+            for kind in seeking:
+                mask = np.maximum(mask, self._kind_topics[kind])
+            self._seeking_cache[seeking] = mask
+        return mask
 
     def _rank(
         self, profiles: Sequence[StudentProfile], evidence: Sequence[_Evidence], top: int | None
@@ -405,67 +447,60 @@ class MatchEngine:
         if not profiles:
             return []
         ev = np.stack([e.vector for e in evidence]) * self.weights  # (profiles, topics)
+        numerator = ev @ self.affinity.T  # (profiles, exhibitors)
         total = ev.sum(axis=1)
-        denom = np.maximum(total, MIN_EVIDENCE)[:, None]
-        scores = 100.0 * (ev @ self.affinity.T) / denom  # (profiles, exhibitors)
+        for i, e in enumerate(evidence):
+            for o, (strength, _) in e.named.items():
+                numerator[i, o] += strength
+                total[i] += strength
+        scores = 100.0 * numerator / np.maximum(total, MIN_EVIDENCE)[:, None]
         scores[total <= 0] = 0.0
+        present = (ev > 0).astype(np.float32)
+        for i, p in enumerate(profiles):
+            if p.seeking:  # an opening of the wanted kind in the student's topics
+                wanted = (self._seeking_mask(p.seeking) @ present[i]) > 0
+                scores[i, wanted] *= SEEKING_BONUS
+            if p.languages:  # openings exist, but none in a language the student works in
+                langs = np.array([lang in p.languages for lang in LANGS], dtype=np.float32)
+                mute = self._has_openings & ((self._opening_langs @ langs) == 0)
+                scores[i, mute] *= LANGUAGE_MALUS
+        np.minimum(scores, 100.0, out=scores)
+        scores = np.round(scores, 1)
+        core = ev @ self._core.T
+        openings = ev @ self._opening_count.T
         out: list[list[Match]] = []
         for i, profile in enumerate(profiles):
             row = scores[i]
-            candidates = np.flatnonzero(row * SEEKING_BONUS >= MIN_SCORE)
+            candidates = np.flatnonzero(row >= MIN_SCORE)
             if candidates.size == 0:
                 out.append([])
                 continue
-            adjusted = [
-                (self._adjust(float(row[o]), int(o), profile, ev[i]), int(o)) for o in candidates
-            ]
-            adjusted = [(s, o) for s, o in adjusted if s >= MIN_SCORE]
-            # Ties go to the exhibitor whose core topics, then openings, cover more of the student.
-            adjusted.sort(
-                key=lambda so: (
-                    -so[0],
-                    -self._core_hits(so[1], ev[i]),
-                    -float(self._opening_count[so[1]] @ ev[i]),
-                    so[1],
+            # Best score first; ties go to more core topics, then more openings, then file order.
+            ranked = candidates[
+                np.lexsort(
+                    (candidates, -openings[i, candidates], -core[i, candidates], -row[candidates])
                 )
-            )
+            ]
             if top is not None:
-                adjusted = adjusted[:top]
-            out.append([self._build(o, s, profile, evidence[i], ev[i]) for s, o in adjusted])
+                ranked = ranked[:top]
+            out.append(
+                [self._build(int(o), float(row[o]), profile, evidence[i], ev[i]) for o in ranked]
+            )
         return out
-
-    def _core_hits(self, o: int, ev: FloatArray) -> float:
-        return float(((self.affinity[o] == CORE) * ev).sum())
-
-    def _adjust(self, score: float, o: int, profile: StudentProfile, ev: FloatArray) -> float:
-        ex = self.exhibitors[o]
-        if profile.seeking and any(
-            op.kind in profile.seeking and any(ev[t] > 0 for t in tops)
-            for op, tops in zip(ex.openings, self._opening_topics[o], strict=True)
-        ):
-            score *= SEEKING_BONUS
-        if (
-            profile.languages
-            and ex.openings
-            and not any(profile.languages.intersection(op.languages) for op in ex.openings)
-        ):
-            score *= LANGUAGE_MALUS
-        return round(min(score, 100.0), 1)
 
     def _build(
         self, o: int, score: float, profile: StudentProfile, evidence: _Evidence, ev: FloatArray
     ) -> Match:
         ex = self.exhibitors[o]
-        aff = self.affinity[o]
-        contrib = aff * ev
-        reasons = tuple(
-            evidence.reasons[t]
-            for t in sorted(np.flatnonzero(contrib).tolist(), key=lambda t: -contrib[t])
-            if t in evidence.reasons
-        )
+        contrib = self.affinity[o] * ev
+        topics = np.flatnonzero(contrib)
+        order = topics[np.argsort(-contrib[topics], kind="stable")]
+        reasons = [evidence.reasons[t] for t in order.tolist() if t in evidence.reasons]
+        if o in evidence.named:
+            reasons.insert(0, evidence.named[o][1])
         ranked: list[tuple[tuple[bool, bool, float], Opening]] = []
         for op, tops in zip(ex.openings, self._opening_topics[o], strict=True):
-            relevance = float(sum(ev[t] for t in tops))
+            relevance = float(ev[tops].sum())
             if relevance <= 0:
                 continue
             wanted = not profile.seeking or op.kind in profile.seeking
@@ -473,4 +508,4 @@ class MatchEngine:
             ranked.append(((wanted, speaks, relevance), op))
         ranked.sort(key=lambda r: r[0], reverse=True)
         openings = tuple(op for _, op in ranked[:MAX_OPENINGS])
-        return Match(ex.slug, score, openings, reasons)
+        return Match(ex.slug, score, openings, tuple(reasons))

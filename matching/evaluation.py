@@ -83,9 +83,14 @@ def engine_ranker(engine: MatchEngine) -> Ranker:
 
 
 class NaiveBaseline:
-    """Plain rapidfuzz of the student's text against each exhibitor's raw name and description."""
+    """Plain rapidfuzz of the student's text against each exhibitor's raw name and description.
 
-    SCORE_CUTOFF = 60.0
+    rapidfuzz's default scorer (WRatio) with its default preprocessing and a score cut-off of
+    50, so that it can abstain; every exhibitor's text holds its name and description in all
+    three languages.
+    """
+
+    SCORE_CUTOFF = 50.0
 
     def __init__(self, catalogue: Catalogue) -> None:
         self.slugs = list(catalogue.exhibitors)

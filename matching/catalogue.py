@@ -143,7 +143,7 @@ def _explain(err: ErrorDetails) -> str | None:
 
 
 def _check_topic_refs(
-    doc: YamlDocument, topics: Mapping[str, Topic], exhibitors: list[Exhibitor]
+    doc: YamlDocument, topics: set[str], exhibitors: list[Exhibitor]
 ) -> list[DataProblem]:
     problems: list[DataProblem] = []
     index = {id(ex): i for i, ex in enumerate(exhibitors)}
@@ -200,9 +200,11 @@ def check_catalogue(data_dir: Path) -> tuple[Catalogue | None, list[DataProblem]
     topics: dict[str, Topic] = {}
     for topic in topic_list:
         topics.setdefault(topic.id, topic)  # duplicates are already reported
+    # An entry with a problem of its own still defines its id: no cascade of "unknown topic id".
+    known = set(topics) | _raw_keys(topics_doc, "id")
     for i, topic in enumerate(topic_list):
         for j, parent in enumerate(topic.broader):
-            if parent not in topics:
+            if parent not in known:
                 path = (_raw_index(topics_doc, "id", topic.id, i), "broader", j)
                 problems.append(topics_doc.problem(path, f"unknown topic id {parent!r}", key="id"))
 
@@ -210,11 +212,19 @@ def check_catalogue(data_dir: Path) -> tuple[Catalogue | None, list[DataProblem]
     exhibitors, more = validate_entries(employers_doc, Exhibitor, key="slug", explain=_explain)
     problems += more
     if topics_doc.data is not None:  # without a taxonomy every reference would look unknown
-        problems += _check_topic_refs(employers_doc, topics, exhibitors)
+        problems += _check_topic_refs(employers_doc, known, exhibitors)
 
     if problems:
         return None, problems
     return Catalogue(topics=topics, exhibitors={ex.slug: ex for ex in exhibitors}), []
+
+
+def _raw_keys(doc: YamlDocument, key: str) -> set[str]:
+    if not isinstance(doc.data, list):
+        return set()
+    return {
+        item[key] for item in doc.data if isinstance(item, dict) and isinstance(item.get(key), str)
+    }
 
 
 def _raw_index(doc: YamlDocument, key: str, value: str, fallback: int) -> int:

@@ -46,6 +46,7 @@ FloatArray = npt.NDArray[np.float32]
 
 # Tuning constants, measured on tests/eval (see `fairbot eval`).
 MIN_FUZZY_LEN = 4  # shorter words (abbreviations) only match exactly
+MIN_TYPO_LEN = 5  # a 4-letter word with one letter more or less is usually another word
 PREFIX_SIM = 0.9  # a shared stem with a different ending
 TYPO_SIM = 0.88  # two swapped letters
 SOURCE_WEIGHT: dict[ReasonSource, float] = {"text": 1.0, "topic": 1.0, "field": 0.7}
@@ -208,15 +209,20 @@ class TopicIndex:
         v_len = self._long_len[None, :]
         shorter = np.minimum(q_len, v_len)
         longer = np.maximum(q_len, v_len)
-        # One substitution is a typo in a long word but another word in a short one.
+        # One substitution is a typo in a long word but another word in a short one. Typos keep
+        # the first letter; long words that only share their ending are different words
+        # ("геодинамика", "термодинамика").
         need = np.where(shorter <= 6, 88, np.where(shorter <= 8, 85, 80))
-        by_ratio = np.where(ratio >= need, ratio.astype(np.float32) / 100, 0).astype(np.float32)
+        typo_ok = (shorter >= MIN_TYPO_LEN) & (prefix >= 1)
+        by_ratio = np.where(typo_ok & (ratio >= need), ratio.astype(np.float32) / 100, 0).astype(
+            np.float32
+        )
         # Two swapped letters are one typo: OSA counts them as one edit, Levenshtein as two.
         osa = process.cdist(
             fuzzy, self._long_words, scorer=OSA.distance, dtype=np.int32, workers=workers,
             score_cutoff=1,
         )  # fmt: skip
-        swapped = (osa == 1) & (shorter >= 5)
+        swapped = (osa == 1) & typo_ok
         if swapped.any():
             lev = process.cdist(
                 fuzzy, self._long_words, scorer=Levenshtein.distance, dtype=np.int32,
@@ -465,7 +471,7 @@ class MatchEngine:
                 mute = self._has_openings & ((self._opening_langs @ langs) == 0)
                 scores[i, mute] *= LANGUAGE_MALUS
         np.minimum(scores, 100.0, out=scores)
-        scores = np.round(scores, 1)
+        scores = np.round(scores.astype(np.float64), 1)
         core = ev @ self._core.T
         openings = ev @ self._opening_count.T
         out: list[list[Match]] = []

@@ -6,7 +6,7 @@ type), so that only the steps' consistency matters, not linguistic perfection:
 1. `normalize`: Unicode NFKC, casefold, ё→е; punctuation and emoji are separators.
 2. `fold`: one Latin phonetic key for Cyrillic (Russian and Kazakh letters), Latin-typed Russian
    and Kazakh, and English: "спутниковая" and "sputnikovaya" meet; transliteration variants
-   collapse (ya/ia, kh/h, sch/sh, ts/c, zh/j, y/i, w/u, ğ/gh/g, q/k) and doubled letters merge.
+   collapse (ya/ia, kh/h, sch/sh, ts/c, zh/j, y/i, w/u, ğ/g, q/k) and doubled letters merge.
 3. `stem`: strips one ending from the folded key (Kazakh endings for words with Kazakh
    letters, Russian for other Cyrillic, Russian and English for Latin); a stem keeps 4 letters.
    Stacked Kazakh suffixes ("жұлдыздарды") and Latin-typed Kazakh are left to the matcher, which
@@ -47,7 +47,6 @@ _DIGRAPHS = (
     ("ts", "c"),
     ("tc", "c"),
     ("ph", "f"),
-    ("gh", "g"),
     ("ck", "k"),
     ("q", "k"),
     ("x", "ks"),

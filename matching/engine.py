@@ -284,22 +284,25 @@ class TopicIndex:
             pos, score = max(hits[ids[0]], key=lambda h: h[1])
             return _AliasHit(topic, frozenset((pos,)), score, 1)
         best: _AliasHit | None = None
-        window = len(ids)  # all words within len+1 tokens: one other word may sit between
+        window = len(ids)
         for anchor, anchor_score in hits[ids[0]]:
-            used = {anchor}
+            chosen = [anchor]
             total = anchor_score
             for v in ids[1:]:
                 options = [
-                    (p, s) for p, s in hits[v] if p not in used and abs(p - anchor) <= window
+                    (p, s) for p, s in hits[v] if p not in chosen and abs(p - anchor) <= window
                 ]
                 if not options:
                     break
                 p, s = max(options, key=lambda h: (h[1], -abs(h[0] - anchor)))
-                used.add(p)
+                chosen.append(p)
                 total += s
             else:
-                if max(used) - min(used) <= window:
-                    hit = _AliasHit(topic, frozenset(used), total / len(ids), len(ids))
+                span = max(chosen) - min(chosen)
+                # Adjacent words in any order ("связь спутниковая"); one other word in between
+                # only in the alias's own order ("обработка космических снимков").
+                if span < len(ids) or (span == len(ids) and chosen == sorted(chosen)):
+                    hit = _AliasHit(topic, frozenset(chosen), total / len(ids), len(ids))
                     if best is None or hit.strength > best.strength:
                         best = hit
         return best

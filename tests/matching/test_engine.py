@@ -139,3 +139,21 @@ def test_an_alias_added_in_yaml_is_picked_up_without_code(data_copy: Path) -> No
     after = MatchEngine(load_catalogue(data_copy))
     matches: list[Match] = after.match(StudentProfile(interests="heliosphere"))
     assert matches[0].org == "ionosphere"
+
+
+def test_alias_words_must_stand_together(engine: MatchEngine) -> None:
+    # "solar system" is an astronomy alias; "systems for smallsats: solar arrays" is not it.
+    topics = {m.topic for m in engine.topics_in("power systems for smallsats: solar arrays")}
+    assert "astronomy" not in topics
+    assert "power-systems" in topics
+    # Swapped neighbours and one word in between (in order) still match.
+    assert {m.topic for m in engine.topics_in("связь спутниковая")} == {"satcom"}
+    assert "image-processing" in {
+        m.topic for m in engine.topics_in("обработка космических снимков")
+    }
+
+
+def test_words_of_different_meaning_do_not_match_as_typos(engine: MatchEngine) -> None:
+    assert engine.topics_in("геодинамика")[0].topic == "seismology"
+    assert all(m.topic != "propulsion" for m in engine.topics_in("геодинамика"))
+    assert engine.topics_in("IITU graduate") == []  # not ITU, the spectrum regulator

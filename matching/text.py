@@ -80,7 +80,9 @@ _KK_SUFFIXES = _words(
     """
 )
 _EN_SUFFIXES = _words("s es ies ing ings ed ly al ic ical ics ist ists")
-_ALL_SUFFIXES = _RU_SUFFIXES | _KK_SUFFIXES | _EN_SUFFIXES
+# Pieces a word may differ by when two stems share a prefix: every ending, plus the consonants
+# that stripping leaves behind ("малыми" → "malim" against "малые" → "mali").
+_ALL_SUFFIXES = _RU_SUFFIXES | _KK_SUFFIXES | _EN_SUFFIXES | _words("m h mi")
 
 
 def _longest_first(suffixes: frozenset[str]) -> tuple[str, ...]:
@@ -140,14 +142,19 @@ def stem(key: str, script: str = "latin") -> str:
 
 
 @lru_cache(maxsize=100_000)
-def is_ending(tail: str, pieces: int = 3) -> bool:
-    """True if `tail` is made of at most `pieces` endings ("terdi" = "ter" + "di")."""
+def is_ending(tail: str, pieces: int = 3, letters: int = 1) -> bool:
+    """True if `tail` is at most `pieces` endings, one of them a single letter at most.
+
+    "terdi" = "ter" + "di" and "ani" = "a" + "ni" are endings; "ism" = "i" + "s" + "m" is not.
+    """
     if not tail:
         return True
     if pieces == 0:
         return False
     return any(
-        tail.startswith(suffix) and is_ending(tail[len(suffix) :], pieces - 1)
+        tail.startswith(suffix)
+        and (len(suffix) > 1 or letters > 0)
+        and is_ending(tail[len(suffix) :], pieces - 1, letters - (len(suffix) == 1))
         for suffix in _ALL_SUFFIXES
         if len(suffix) <= len(tail)
     )

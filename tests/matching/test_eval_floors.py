@@ -15,8 +15,8 @@ from .conftest import EVAL_DIR
 # Floors sit a little under what the engine reaches (see `fairbot eval`), so that a change that
 # makes matching worse fails here.
 FLOORS = {
-    "cases.yaml": {"p_at_1": 0.97, "r_at_3": 0.96, "abstention": 0.95},
-    "holdout.yaml": {"p_at_1": 0.97, "r_at_3": 0.94, "abstention": 0.85},
+    "cases.yaml": {"p_at_1": 0.97, "r_at_3": 0.97, "abstention": 0.95},
+    "holdout.yaml": {"p_at_1": 0.97, "r_at_3": 0.95, "abstention": 0.85},
 }
 
 

@@ -100,3 +100,11 @@ def test_stop_words_of_all_three_languages_are_dropped() -> None:
 
 def test_programming_languages_with_symbols_survive() -> None:
     assert stems("C++ and C#") == ["cpp", "csharp"]
+
+
+def test_endings_are_short_chains_of_known_suffixes() -> None:
+    assert is_ending("terdi")  # ter + di
+    assert is_ending("ani")  # a + ni
+    assert is_ending("")
+    assert not is_ending("ism")  # three single letters: "mechanics" is not "mechanisms"
+    assert not is_ending("navt")  # "kosmos" is not "kosmonavt"

@@ -144,6 +144,11 @@ class TopicIndex:
     """The taxonomy's aliases (and exhibitors' names) prepared for fuzzy lookup of free text."""
 
     def __init__(self, catalogue: Catalogue) -> None:
+        # Specificity of every entry: the topic's weight; an exhibitor's own name is specific.
+        self.weights = [t.weight for t in catalogue.topics.values()] + [1.0] * len(
+            catalogue.exhibitors
+        )
+        self.first_org = len(catalogue.topics)
         entries: list[tuple[str, list[str]]] = [
             (tid, [*topic.name.get_all(), *(a for _, a in topic.aliases.all())])
             for tid, topic in catalogue.topics.items()
@@ -155,17 +160,23 @@ class TopicIndex:
         self.topic_ids = [tid for tid, _ in entries]
         self.position = {tid: i for i, tid in enumerate(self.topic_ids)}
         vocab: dict[str, int] = {}
-        alias_keys: set[tuple[int, tuple[int, ...]]] = set()
+        alias_keys: set[tuple[int, tuple[int, ...], tuple[bool, ...] | None]] = set()
         self.aliases: list[tuple[int, tuple[int, ...]]] = []
+        self.alias_latin: list[tuple[bool, ...] | None] = []
         for t, (_, names) in enumerate(entries):
             for alias in names:
-                stems = [tok.stem for tok in tokenize(alias)]
-                if all(st.isdigit() for st in stems):  # "Organisation 17" must not match "17"
+                tokens = tokenize(alias)
+                if all(tok.stem.isdigit() for tok in tokens):  # "Organisation 17" is not "17"
                     continue
-                ids = tuple(vocab.setdefault(st, len(vocab)) for st in stems)
-                if (t, ids) not in alias_keys:
-                    alias_keys.add((t, ids))
+                ids = tuple(vocab.setdefault(tok.stem, len(vocab)) for tok in tokens)
+                # An exhibitor's name matches word by word in its own script only: "Ghalam" is
+                # the company, «ғалам» the universe.
+                is_org = t >= len(catalogue.topics)
+                latin = tuple(tok.latin for tok in tokens) if is_org else None
+                if (t, ids, latin) not in alias_keys:
+                    alias_keys.add((t, ids, latin))
                     self.aliases.append((t, ids))
+                    self.alias_latin.append(latin)
         self.vocab = list(vocab)
         self.vocab_ids = vocab
         self.by_vocab: list[list[int]] = [[] for _ in self.vocab]
@@ -213,7 +224,9 @@ class TopicIndex:
         # the first letter; long words that only share their ending are different words
         # ("геодинамика", "термодинамика").
         need = np.where(shorter <= 6, 88, np.where(shorter <= 8, 85, 80))
-        typo_ok = (shorter >= MIN_TYPO_LEN) & (prefix >= 1)
+        # A word the taxonomy knows is not a typo of another one ("Ghalam" is not "ғалам").
+        known = np.array([s in self.vocab_ids for s in fuzzy])[:, None]
+        typo_ok = (shorter >= MIN_TYPO_LEN) & (prefix >= 1) & ~known
         by_ratio = np.where(typo_ok & (ratio >= need), ratio.astype(np.float32) / 100, 0).astype(
             np.float32
         )
@@ -230,7 +243,12 @@ class TopicIndex:
             )  # fmt: skip
             by_ratio = np.where(swapped & (lev == 2), np.maximum(by_ratio, TYPO_SIM), by_ratio)
         # Candidates for "same stem, other endings"; the endings themselves are checked below.
-        by_prefix = (prefix >= MIN_FUZZY_LEN) & (prefix >= shorter - 1) & (longer - prefix <= 5)
+        # A 4-letter common prefix is too little for a long ending ("geode", "geodinam").
+        by_prefix = (
+            (prefix >= MIN_FUZZY_LEN)
+            & (prefix >= shorter - 1)
+            & (longer - prefix <= np.where(prefix == MIN_FUZZY_LEN, 2, 5))
+        )
         found: dict[str, list[tuple[int, float]]] = {}
         rows, cols = np.nonzero(by_ratio)
         for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
@@ -253,16 +271,32 @@ class TopicIndex:
         tokens = tokenize(text) if tokens is None else tokens
         if not tokens:
             return []
-        self.similar(t.stem for t in tokens)
+        self.similar(s for t in tokens for s in (t.stem, t.alt) if s is not None)
         hits: dict[int, list[tuple[int, float]]] = {}
         for pos, tok in enumerate(tokens):
-            for v, score in self._cache[tok.stem]:
+            scores = dict(self._cache[tok.stem])
+            if tok.alt is not None:
+                for v, score in self._cache[tok.alt]:
+                    scores[v] = max(score, scores.get(v, 0.0))
+            for v, score in scores.items():
                 hits.setdefault(v, []).append((pos, score))
         candidates: set[int] = set()
         for v in hits:
             candidates.update(self.by_vocab[v])
-        found = [h for a in candidates if (h := self._alias_hit(a, hits)) is not None]
-        found = _drop_subsumed(found)
+        found = []
+        for a in candidates:
+            latin = self.alias_latin[a]
+            own = hits
+            if latin is not None:
+                own = {}
+                for v, want in zip(self.aliases[a][1], latin, strict=True):
+                    same = [(p, sc) for p, sc in hits.get(v, ()) if tokens[p].latin == want]
+                    if same:
+                        own[v] = same
+            hit = self._alias_hit(a, own)
+            if hit is not None:
+                found.append(hit)
+        found = _drop_subsumed(found, self.weights, self.first_org)
         best: dict[int, _AliasHit] = {}
         for h in found:
             cur = best.get(h.topic)
@@ -312,17 +346,27 @@ def _fuzzy_ok(s: str) -> bool:
     return len(s) >= MIN_FUZZY_LEN and not any(c.isdigit() for c in s)
 
 
-def _drop_subsumed(hits: list[_AliasHit]) -> list[_AliasHit]:
+def _drop_subsumed(
+    hits: list[_AliasHit], weights: Sequence[float], first_org: int
+) -> list[_AliasHit]:
+    """Drop a match inside a longer match of another topic that is at least as specific:
+    "space" inside "space weather" goes, "research" inside "space research" stays. The words
+    that name an exhibitor name it, whatever else they could mean."""
     if len(hits) < 2:
         return hits
-    return [
-        h
-        for h in hits
-        if not any(
-            o.topic != h.topic and h.positions < o.positions and o.strength >= h.strength * 0.9
-            for o in hits
+
+    def covers(o: _AliasHit, h: _AliasHit) -> bool:
+        if o.topic == h.topic:
+            return False
+        if o.topic >= first_org > h.topic and h.positions <= o.positions:
+            return True
+        return (
+            h.positions < o.positions
+            and o.strength >= h.strength * 0.9
+            and weights[o.topic] >= weights[h.topic]
         )
-    ]
+
+    return [h for h in hits if not any(covers(o, h) for o in hits)]
 
 
 @dataclass
@@ -430,9 +474,11 @@ class MatchEngine:
         distinct = [firsts[u] for u in range(len(unique))]
         if len(distinct) > 1:  # one vectorised pass over every new word of the batch
             self.index.similar(
-                t.stem
+                s
                 for p in distinct
                 for t in (*tokenize(p.interests), *tokenize(p.field_of_study))
+                for s in (t.stem, t.alt)
+                if s is not None
             )
         results: list[list[Match]] = []
         chunk = 2048

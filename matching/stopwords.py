@@ -21,13 +21,14 @@ want wants wanted wanting wish would like interested interest interests interest
 fan enjoy enjoying enjoyed dream dreaming hope hoping looking look find finding work working worked
 job jobs career careers company companies organization organisation organizations field fields area
 areas sphere thing things something stuff lot lots kind kinds sort become becoming make making
-try trying learn learning study studying studied student students university uni college school
+try trying study studying studied student students university uni college school
 year years graduate graduated bachelor bachelors degree major majoring course courses semester
 currently also especially mostly mainly particularly maybe perhaps probably think know good great
 best new well many way ways people person im ive id dont doesnt cant use using used able start
 started starting someday day future one two three first second third related connected around
 anything everything apply applying position positions opportunity opportunities help helping
 hi hello thanks thank yes ok okay name called kazakhstan almaty astana
+program programs programme programmes
 """
 
 _RU = """
@@ -50,6 +51,7 @@ _RU = """
 бакалавр бакалавриат выпускник выпускница окончил окончила год года лет связано связанное
 связанный связанные связанная как-то всем чем-то что-то какой-то какая-нибудь кем-то
 привет здравствуйте спасибо пожалуйста меня зовут зовут казахстан алматы астана
+программа программы программу программе
 """
 
 _KK = """
@@ -64,6 +66,7 @@ _KK = """
 курста мамандық мамандығым мамандығы саласы сала саласында салада бағыт бағыты бағытында
 компания ұйым мансап болашақта болашақ келешекте тілеймін табу іздеймін іздеу керек қажет
 сәлем сәлеметсіз рахмет атым есімім менің атым қазақстан алматы астана түрлі әртүрлі
+бағдарлама бағдарламасы бағдарламасын
 """
 
 

@@ -6,9 +6,10 @@ type), so that only the steps' consistency matters, not linguistic perfection:
 1. `normalize`: Unicode NFKC, casefold, ё→е; punctuation and emoji are separators.
 2. `fold`: one Latin phonetic key for Cyrillic (Russian and Kazakh letters), Latin-typed Russian
    and Kazakh, and English: "спутниковая" and "sputnikovaya" meet; transliteration variants
-   collapse (ya/ia, kh/h, sch/sh, ts/c, zh/j, y/i, w/u, ğ/g, q/k) and doubled letters merge.
+   collapse (ya/ia, kh/h, sch/sh, ts/c, zh/j, y/i, w/u, ğ/gh/g, q/k) and doubled letters merge.
 3. `stem`: strips one ending from the folded key (Kazakh endings for words with Kazakh
-   letters, Russian for other Cyrillic, Russian and English for Latin); a stem keeps 4 letters.
+   letters, Russian for other Cyrillic, Russian and English for Latin, plus a second, Kazakh
+   reading of Latin words typed by Kazakh speakers); a stem keeps at least 4 letters.
    Stacked Kazakh suffixes ("жұлдыздарды") and Latin-typed Kazakh are left to the matcher, which
    accepts two stems when one is the other plus endings (`is_ending`).
 """
@@ -47,6 +48,7 @@ _DIGRAPHS = (
     ("ts", "c"),
     ("tc", "c"),
     ("ph", "f"),
+    ("gh", "g"),
     ("ck", "k"),
     ("q", "k"),
     ("x", "ks"),
@@ -76,7 +78,7 @@ _KK_SUFFIXES = _words(
     """
     lar ler dar der tar ter nin din tin ga ge ka ke na ne ni di ti da de ta te nda nde dan den
     tan ten nan nen men ben pen si in sin lik dik tik shi li gi ki dagi tagi min bin pin miz
-    biz piz ing iniz im n i a e u
+    biz piz ing iniz im n i a e u gim kim gisi kisi
     """
 )
 _EN_SUFFIXES = _words("s es ies ing ings ed ly al ic ical ics ist ists")
@@ -162,11 +164,17 @@ def is_ending(tail: str, pieces: int = 3, letters: int = 1) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    """A content word of a text: where it is in the original, and its folded stem."""
+    """A content word of a text: where it is in the original, and its folded stem(s).
+
+    `alt` is the Kazakh reading of a Latin-typed word ("zhuldyzdardy" → "juldiz"), when it
+    differs from `stem`.
+    """
 
     start: int
     end: int
     stem: str
+    alt: str | None = None
+    latin: bool = True  # typed in Latin letters
 
 
 def word_spans(text: str) -> Iterable[tuple[int, int, str]]:
@@ -181,21 +189,27 @@ STOP_KEYS: frozenset[str] = frozenset(
 
 
 @lru_cache(maxsize=200_000)
-def word_stem(word: str) -> str | None:
-    """The stem of a normalised word, or None for stop words and empty keys."""
+def word_stems(word: str) -> tuple[str, str | None] | None:
+    """(stem, Kazakh reading or None) of a normalised word; None for stop words."""
     key = fold(word)
     if len(key) < 2 or key in STOP_KEYS:
         return None
-    return stem(key, script(word))
+    kind = script(word)
+    main = stem(key, kind)
+    if kind == "latin":
+        kazakh = stem(key, "kk")
+        if kazakh != main:
+            return main, kazakh
+    return main, None
 
 
 def tokenize(text: str) -> list[Token]:
     """Content tokens of `text`, stop words of en/ru/kk removed, positions into `text` kept."""
     tokens = []
     for start, end, word in word_spans(text):
-        s = word_stem(word)
-        if s is not None:
-            tokens.append(Token(start, end, s))
+        found = word_stems(word)
+        if found is not None:
+            tokens.append(Token(start, end, *found, latin=script(word) == "latin"))
     return tokens
 
 

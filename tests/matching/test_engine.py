@@ -157,3 +157,15 @@ def test_words_of_different_meaning_do_not_match_as_typos(engine: MatchEngine) -
     assert engine.topics_in("геодинамика")[0].topic == "seismology"
     assert all(m.topic != "propulsion" for m in engine.topics_in("геодинамика"))
     assert engine.topics_in("IITU graduate") == []  # not ITU, the spectrum regulator
+
+
+def test_exhibitor_names_match_in_their_own_script(engine: MatchEngine) -> None:
+    # «ғалам» is the universe; the company writes its name Ghalam.
+    assert _orgs(engine, "ғаламның пайда болуы")[0] == "fesenkov"
+    assert _orgs(engine, "Ghalam")[0] == "ghalam"
+    assert _orgs(engine, "Байтерекке барғым келеді") == ["baiterek"]
+
+
+def test_latin_typed_kazakh_endings(engine: MatchEngine) -> None:
+    assert _orgs(engine, "bolashaqta zhuldyzdardy zerttegim keledi")[0] == "fesenkov"
+    assert _orgs(engine, "gharyshtyq zertteulermen ainalysqym keledi")[0] == "ncsrt"

@@ -2,17 +2,20 @@
 
 How a profile becomes matches:
 
-1. Topic extraction (`TopicIndex`). Every alias of the taxonomy is cut into stems (see
-   `matching.text`). A student's stems are compared with the alias vocabulary by rapidfuzz
-   (`process.cdist`: a ratio for typos, a common prefix for word endings and stacked Kazakh
-   suffixes); short words (< 4 letters: GIS, ДЗЗ, RF) and numbers only match exactly. An alias
-   matches when all its words are found close together; a match inside a longer match of
-   another topic ("space" inside "space weather") is dropped.
+1. Topic extraction (`TopicIndex`). Every alias of the taxonomy, and every exhibitor's names,
+   are cut into stems (see `matching.text`). A student's stems are compared with this
+   vocabulary by rapidfuzz (`process.cdist`: ratio and OSA for typos, a common prefix plus known
+   endings for inflection and stacked Kazakh suffixes); short words (< 4 letters: GIS, ДЗЗ, RF)
+   and numbers only match exactly, and a word the vocabulary knows is never taken for a typo
+   of another. An alias matches when all its words stand together; a match inside a longer
+   match of an at least as specific topic ("space" inside "space weather") is dropped.
 2. Evidence per topic: the best match quality from the free text, 1 for picked topics, less for
-   the field of study; a topic also lends half its evidence to its `broader` topics.
+   the field of study; a topic also lends half its evidence to its `broader` topics. A named
+   exhibitor is evidence for that exhibitor alone.
 3. Score per exhibitor: the specificity-weighted share of the student's evidence the exhibitor
-   covers (core topics fully, secondary and openings' topics half), 0-100. Little evidence
-   (only generic words) cannot reach a high score, and no evidence gives no match at all.
+   covers (core topics fully, secondary half, topics only its openings name a third), 0-100.
+   Little evidence (only generic words) cannot reach a high score, and no evidence gives no
+   match at all.
 4. Seeking and languages reorder openings and nudge the score by a few points, never creating a
    match.
 """
@@ -226,7 +229,8 @@ class TopicIndex:
         need = np.where(shorter <= 6, 88, np.where(shorter <= 8, 85, 80))
         # A word the taxonomy knows is not a typo of another one ("Ghalam" is not "ғалам").
         known = np.array([s in self.vocab_ids for s in fuzzy])[:, None]
-        typo_ok = (shorter >= MIN_TYPO_LEN) & (prefix >= 1) & ~known
+        # In a 5-letter stem only the end may differ ("музыка" is not "мұздық").
+        typo_ok = (shorter >= MIN_TYPO_LEN) & (prefix >= np.where(shorter == 5, 4, 1)) & ~known
         by_ratio = np.where(typo_ok & (ratio >= need), ratio.astype(np.float32) / 100, 0).astype(
             np.float32
         )

@@ -146,23 +146,22 @@ def _check_topic_refs(
     doc: YamlDocument, topics: set[str], exhibitors: list[Exhibitor]
 ) -> list[DataProblem]:
     problems: list[DataProblem] = []
-    index = {id(ex): i for i, ex in enumerate(exhibitors)}
-
-    # Entries that failed validation are not in `exhibitors`; positions come from the raw list.
+    # Valid exhibitors are the raw entries minus the invalid ones, in order: find their lines.
     raw: list[object] = doc.data if isinstance(doc.data, list) else []
-    slugs = [item.get("slug") if isinstance(item, dict) else None for item in raw]
-
-    def position(ex: Exhibitor) -> int:
-        try:
-            return slugs.index(ex.slug)
-        except ValueError:
-            return index[id(ex)]
+    positions: list[int] = []
+    for i, item in enumerate(raw):
+        k = len(positions)
+        if (
+            k < len(exhibitors)
+            and isinstance(item, dict)
+            and item.get("slug") == exhibitors[k].slug
+        ):
+            positions.append(i)
 
     def unknown(path: tuple[str | int, ...], tid: str) -> DataProblem:
         return doc.problem(path, f"unknown topic id {tid!r}", key="slug")
 
-    for ex in exhibitors:
-        i = position(ex)
+    for ex, i in zip(exhibitors, positions, strict=False):
         for field_name in ("topics", "secondary_topics"):
             for j, tid in enumerate(getattr(ex, field_name)):
                 if tid not in topics:

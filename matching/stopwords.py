@@ -24,7 +24,7 @@ areas sphere thing things something stuff lot lots kind kinds sort become becomi
 try trying study studying studied student students university uni college school
 year years graduate graduated bachelor bachelors degree major majoring course courses semester
 currently also especially mostly mainly particularly maybe perhaps probably think know good great
-best new well many way ways people person im ive id dont doesnt cant use using used able start
+best new well many people person im ive id dont doesnt cant use using used able start
 started starting someday day future one two three first second third related connected around
 anything everything apply applying position positions opportunity opportunities help helping
 hi hello thanks thank yes ok okay name called kazakhstan almaty astana

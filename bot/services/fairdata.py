@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,16 +27,28 @@ def load_fair_data(data_dir: Path) -> FairData:
     return FairData(catalogue=catalogue, engine=MatchEngine(catalogue))
 
 
+# Called with (old, new) after new data came into force, e.g. to move reminders of moved sessions.
+ReplaceListener = Callable[[FairData, FairData], Awaitable[None]]
+
+
 class FairDataStore:
     """Holds the data in force. Readers take `current` once per unit of work and use that snapshot,
     so a reload in the middle of an update cannot mix old and new data."""
 
     def __init__(self, data: FairData) -> None:
         self._current = data
+        self._listeners: list[ReplaceListener] = []
 
     @property
     def current(self) -> FairData:
         return self._current
 
-    def replace(self, data: FairData) -> None:
-        self._current = data
+    def on_replace(self, listener: ReplaceListener) -> None:
+        """Register a reaction to new data (added by the composition root, in order)."""
+        self._listeners.append(listener)
+
+    async def replace(self, data: FairData) -> None:
+        """Put valid, fully loaded data in force, then let the listeners react to the change."""
+        old, self._current = self._current, data
+        for listener in self._listeners:
+            await listener(old, data)

@@ -17,6 +17,7 @@ Per update, set by the middlewares:
 - user: bot.db.models.User | None -- the person's row (None when no person is behind the update)
 - lang: str -- "kk", "ru" or "en"
 - t: bot.i18n.Translate -- t(key, **args) in `lang`, string arguments HTML-escaped
+- replies: bot.middlewares.Replies -- Bot API methods to send after the commit, in order
 
 plus aiogram's own: bot, state (FSMContext), raw_state, event_from_user, event_chat, event_update.
 """
@@ -57,6 +58,7 @@ from bot.middlewares import (
     LedgerMiddleware,
     MemoryFloodCounter,
     RedisFloodCounter,
+    RepliesMiddleware,
     ThrottlingMiddleware,
     UnitOfWorkMiddleware,
     UpdateContextMiddleware,
@@ -89,7 +91,9 @@ def build_bot(settings: Settings) -> Bot:
 
 def feature_routers() -> list[Router]:
     """The audience routers (student, employer, organiser), in order. Add yours here."""
-    return []
+    from bot.handlers import student
+
+    return [student.create_router()]
 
 
 def build_dispatcher(
@@ -131,6 +135,7 @@ def build_dispatcher(
     )
     # Order matters: each middleware uses what the ones before it put in `data`.
     dp.update.outer_middleware(UpdateContextMiddleware())
+    dp.update.outer_middleware(RepliesMiddleware())
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessionmaker))
     dp.update.outer_middleware(LedgerMiddleware(clock))
     dp.update.outer_middleware(KnownUserMiddleware(clock))

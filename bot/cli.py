@@ -52,8 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--name", default="Aigerim", help="your first name in the chat")
     sandbox.add_argument("--language", default="en", help="your Telegram language code")
     sandbox.add_argument("--reply-timeout", type=float, default=5.0, metavar="SECONDS")
-    # Runs the fakeapi demo bot until the bot core lands; then it gets the real dispatcher.
-    sandbox.set_defaults(handler=_lazy("bot.fakeapi.console:sandbox_command"))
+    sandbox.add_argument("--data", help="data directory (default: $DATA_DIR or data/)")
+    sandbox.set_defaults(handler=_lazy("bot.sandbox:sandbox_command"))
 
     check = commands.add_parser("check-data", help="validate the data files organisers edit")
     check.add_argument("dir", nargs="?", help="data directory (default: $DATA_DIR or data/)")

@@ -19,7 +19,7 @@ async def topics(session: AsyncSession, user_id: int) -> dict[str, str]:
     rows = await session.execute(
         select(StudentTopic.topic_id, StudentTopic.source).where(StudentTopic.user_id == user_id)
     )
-    return {topic: source for topic, source in rows.tuples()}
+    return {row[0]: row[1] for row in rows}
 
 
 async def replace_topics(

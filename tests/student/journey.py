@@ -1,0 +1,109 @@
+"""A student going through the bot as a person would, in any language (shared by the tests)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.fakeapi import SimUser
+from bot.fakeapi.users import BotMessage
+from bot.i18n import Translator
+
+LABELS = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+# What a student of each language types; interests chosen to match exhibitors of data/.
+ANSWERS = {
+    "en": {
+        "university": "Al-Farabi Kazakh National University",
+        "level": "master 1",
+        "field": "Physics",
+        "interests": "satellite image processing and GIS",
+    },
+    "ru": {
+        "university": "КазНУ им. аль-Фараби",
+        "level": "2 курс",
+        "field": "Геодезия",
+        "interests": "хочу заниматься обработкой космических снимков и ГИС",
+    },
+    "kk": {
+        "university": "Сәтбаев университеті",
+        "level": "магистратура 2",
+        "field": "Информатика",
+        "interests": "ғарыштық түсірілімдерді өңдеу және геоақпараттық жүйелер",
+    },
+}
+
+
+def plain(translator: Translator, lang: str, key: str, **args: object) -> str:
+    """A message as the user sees it: HTML tags and entities gone, like the fake server shows."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", translator.get(lang, key, **args)))
+
+
+@dataclass
+class Journey:
+    user: SimUser
+    lang: str
+    translator: Translator
+
+    def t(self, key: str, **args: object) -> str:
+        return plain(self.translator, self.lang, key, **args)
+
+    async def expect(self, key: str, **args: object) -> BotMessage:
+        """The next bot message that contains the text of `key`."""
+        wanted = self.t(key, **args)
+        return await self.user.wait_for_message(lambda m: wanted in m.body)
+
+    async def start(self, payload: str | None = None) -> BotMessage:
+        await self.user.send("/start" + (f" {payload}" if payload else ""))
+        return await self.expect("start-welcome")
+
+    async def choose_language(self) -> BotMessage:
+        """Press this journey's language on the first screen: it turns into the consent."""
+        await self.user.press(list(LABELS).index(self.lang))
+        return await self.expect("consent-text")
+
+    async def consent(self) -> BotMessage:
+        await self.user.press(self.t("consent-agree"))
+        return await self.expect("ask-name")
+
+    async def profile(self, *, cv: bytes | None = None) -> list[BotMessage]:
+        """From the name step to the matches: returns the match cards."""
+        answers = ANSWERS[self.lang]
+        name = " ".join(p for p in (self.user.first_name, self.user.last_name) if p)
+        await self.user.press(self.t("name-use-telegram", name=name))
+        await self.expect("ask-university")
+        await self.user.send(answers["university"])
+        await self.expect("ask-study-level")
+        await self.user.send(answers["level"])
+        await self.expect("ask-field")
+        await self.user.send(answers["field"])
+        await self.expect("ask-interests")
+        await self.user.send(answers["interests"])
+        await self.expect("ask-topics")
+        await self.user.press(self.t("topics-done"))
+        await self.expect("ask-seeking")
+        await self.user.press(self.t("kind-internship"))
+        await self.user.press(self.t("seeking-done"))
+        await self.expect("ask-phone")
+        await self.user.tap_reply_button(self.t("phone-share"))
+        await self.expect("ask-email")
+        await self.user.send("aigerim@example.org")
+        await self.expect("ask-cv")
+        if cv is None:
+            await self.user.tap_reply_button(self.t("button-skip"))
+        else:
+            await self.user.send_document(cv, "cv.pdf", "application/pdf")
+        await self.expect("onboarding-done")
+        return await self.cards()
+
+    async def cards(self) -> list[BotMessage]:
+        """The answer to /matches (or the end of onboarding): the header, then one card each.
+        An empty list when the bot found no matches."""
+        headers = {self.t("matches-header", count=n): n for n in range(1, 6)}
+        none = self.t("matches-none")
+        first = await self.user.wait_for_message(lambda m: m.body in headers or m.body == none)
+        if first.body == none:
+            return []
+        return [await self.user.next_message() for _ in range(headers[first.body])]

@@ -1,4 +1,4 @@
-"""Fixtures for the student journey: the real dispatcher and Bot against the fake Telegram server."""
+"""Fixtures for the student journey: the real dispatcher and Bot against the fake Telegram."""
 
 from __future__ import annotations
 

@@ -42,7 +42,8 @@ async def test_journey_in_each_language(
         question = await user.next_message()
         assert journey.t("share-with-feedback") in question.button_texts
         answer = await user.press(journey.t("share-with-feedback"), message=question)
-        assert answer.text and answer.text.startswith("✓")
+        assert answer.text
+        assert answer.text.startswith("✓")
         shared = await user.next_message()
         assert journey.t("match-withdraw") in shared.button_texts
 
@@ -57,12 +58,14 @@ async def test_journey_in_each_language(
         assert profile.full_name == f"{first} {last}"
         assert profile.completed_at is not None
         assert profile.email == "aigerim@example.org"
-        assert profile.phone is not None and profile.phone.startswith("+7")
+        assert profile.phone is not None
+        assert profile.phone.startswith("+7")
         assert profile.seeking == ["internship"]
         topics = (
             await session.scalars(select(StudentTopic).where(StudentTopic.user_id == user.id))
         ).all()
-        assert topics and all(t.source == "text" for t in topics)
+        assert topics
+        assert all(t.source == "text" for t in topics)
         matches = (
             await session.scalars(select(StudentMatch).where(StudentMatch.user_id == user.id))
         ).all()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.clock import FakeClock
 from bot.fakeapi import SimUser
 from bot.fakeapi.users import BotMessage
 from bot.i18n import Translator
@@ -43,9 +44,13 @@ def plain(translator: Translator, lang: str, key: str, **args: object) -> str:
 
 @dataclass
 class Journey:
+    """`clock` (the dispatcher's FakeClock) moves one second per answer, a person's pace: a
+    whole journey at machine speed would trip the flood control (20 updates in 10 s)."""
+
     user: SimUser
     lang: str
     translator: Translator
+    clock: FakeClock | None = None
 
     def t(self, key: str, **args: object) -> str:
         return plain(self.translator, self.lang, key, **args)
@@ -53,11 +58,18 @@ class Journey:
     async def expect(self, key: str, **args: object) -> BotMessage:
         """The next bot message that contains the text of `key`."""
         wanted = self.t(key, **args)
-        return await self.user.wait_for_message(lambda m: wanted in m.body)
+        found = await self.user.wait_for_message(lambda m: wanted in m.body)
+        self.pace()
+        return found
+
+    def pace(self) -> None:
+        if self.clock is not None:
+            self.clock.advance(seconds=1)
 
     async def start(self, payload: str | None = None) -> BotMessage:
         await self.user.send("/start" + (f" {payload}" if payload else ""))
-        return await self.expect("start-welcome")
+        # The first screen speaks Telegram's language; its last line is the same in all three.
+        return await self.user.wait_for_message(lambda m: "Choose your language" in m.body)
 
     async def choose_language(self) -> BotMessage:
         """Press this journey's language on the first screen: it turns into the consent."""
@@ -104,6 +116,7 @@ class Journey:
         headers = {self.t("matches-header", count=n): n for n in range(1, 6)}
         none = self.t("matches-none")
         first = await self.user.wait_for_message(lambda m: m.body in headers or m.body == none)
+        self.pace()
         if first.body == none:
             return []
         return [await self.user.next_message() for _ in range(headers[first.body])]

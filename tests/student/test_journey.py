@@ -7,6 +7,7 @@ from aiogram import Bot, Dispatcher
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.clock import FakeClock
 from bot.db.models import ContactShare, StudentMatch, StudentProfile, StudentTopic, User
 from bot.fakeapi import FakeTelegramServer
 from bot.i18n import Translator
@@ -22,11 +23,12 @@ async def test_journey_in_each_language(
     tg: Bot,
     dp: Dispatcher,
     translator: Translator,
+    clock: FakeClock,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     first, last = NAMES[lang]
     user = server.user(first, last, language_code=lang)
-    journey = Journey(user, lang, translator)
+    journey = Journey(user, lang, translator, clock)
     async with server.polling(dp, tg):
         welcome = await journey.start("qr-hall-b")
         assert welcome.button_texts[["kk", "ru", "en"].index(lang)].startswith("✓")

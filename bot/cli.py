@@ -87,6 +87,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench_match.add_argument("--data", help="data directory (default: $DATA_DIR or data/)")
     bench_match.set_defaults(handler=_lazy("bot.bench.match:run"))
+    bench_updates = benches.add_parser(
+        "updates",
+        help="students onboarding through the fake Telegram: updates/s and latency vs an echo bot",
+    )
+    bench_updates.add_argument(
+        "--students", type=_positive, default=100, help="simulated students at once"
+    )
+    bench_updates.add_argument(
+        "--postgres", action="store_true", help="a temporary PostgreSQL database on 127.0.0.1"
+    )
+    bench_updates.add_argument("--steps", action="store_true", help="also print figures per step")
+    bench_updates.set_defaults(handler=_lazy("bot.bench.updates:run"))
 
     return parser
 

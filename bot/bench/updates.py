@@ -35,6 +35,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.callbacks import (
+    ConsentChoice,
+    LanguageChoice,
+    OnboardingAction,
+    SeekingPick,
+    StudyLevelChoice,
+    TopicPick,
+)
 from bot.fakeapi.load import LoadReport, Steps, percentile, run_conversations
 from bot.fakeapi.server import FakeTelegramServer, Timings
 from bot.fakeapi.users import BotMessage, SimUser
@@ -242,6 +250,10 @@ def _has(prefix: str) -> Callable[[BotMessage], bool]:
     return lambda m: any((b.callback_data or "").startswith(prefix) for b in m.buttons)
 
 
+def _checked(data: str) -> Callable[[BotMessage], bool]:
+    return lambda m: any(b.callback_data == data and b.text.startswith("✓") for b in m.buttons)
+
+
 def _step(number: int) -> Callable[[BotMessage], bool]:
     marker = f"{number}/10."  # the question number is the same in every language
     return lambda m: marker in m.body
@@ -267,16 +279,17 @@ async def onboarding(user: SimUser, steps: Steps, pause: Pause) -> None:
             await until(then)
 
     await send("start", "/start", _has("lg:"))
-    await press("language", f"lg:{lang}", _has("cs:"))
-    await press("consent", "cs:1", _step(1))
-    await press("name", "ob:tg-name", _step(2))
+    await press("language", LanguageChoice(lang=lang).pack(), _has("cs:"))
+    await press("consent", ConsentChoice(agree=True).pack(), _step(1))
+    await press("name", OnboardingAction(action="tg-name").pack(), _step(2))
     await send("university", "KazNU", _step(3))
-    await press("study level", "sl:bachelor:3", _step(4))
+    await press("study level", StudyLevelChoice(degree="bachelor", year=3).pack(), _step(4))
     await send("field", "Physics", _step(5))
     await send("interests", INTERESTS[lang], _step(6))
-    await press("topics done", "tp:done:0", _step(7))
-    await press("seeking toggle", "sk:internship", None)
-    await press("seeking done", "sk:done", _step(8))
+    await press("topics done", TopicPick(action="done").pack(), _step(7))
+    internship = SeekingPick(kind="internship").pack()
+    await press("seeking toggle", internship, _checked(internship))
+    await press("seeking done", SeekingPick(kind="done").pack(), _step(8))
     await pause()
     await steps.timed("phone", lambda: user.share_contact())
     await until(_step(9))

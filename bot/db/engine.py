@@ -35,6 +35,12 @@ def create_engine(url: str, *, sqlite_busy_timeout_ms: int = 15_000, **kwargs: A
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     kwargs.setdefault("hide_parameters", True)
+    # One connection: transactions queue for it in the event loop (first come, first served)
+    # instead of competing for SQLite's write lock, whose busy handler sleeps up to 100 ms
+    # between attempts. Every transaction writes-locks anyway (BEGIN IMMEDIATE), so a second
+    # connection would buy no concurrency.
+    kwargs.setdefault("pool_size", 1)
+    kwargs.setdefault("max_overflow", 0)
     engine = create_async_engine(url, **kwargs)
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -50,6 +56,8 @@ def create_engine(url: str, *, sqlite_busy_timeout_ms: int = 15_000, **kwargs: A
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return  # a single read (see `autocommit_read`): no transaction, no write lock
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine

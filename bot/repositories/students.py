@@ -11,7 +11,12 @@ from bot.db.models import ContactShare, StudentMatch, StudentProfile, StudentTop
 
 
 async def get_profile(session: AsyncSession, user_id: int) -> StudentProfile | None:
-    return await session.get(StudentProfile, user_id)
+    profile = await session.get(StudentProfile, user_id)
+    if profile is not None:
+        # The identity map holds rows weakly: keep this one for the session's life, so the next
+        # look-up in the same update is not another SELECT.
+        session.info.setdefault("pinned", {})[(StudentProfile, user_id)] = profile
+    return profile
 
 
 async def topics(session: AsyncSession, user_id: int) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ProcessedUpdate
@@ -20,6 +21,19 @@ async def is_processed(session: AsyncSession, update_id: int) -> bool:
 async def add_processed(session: AsyncSession, update_id: int, *, now: datetime) -> None:
     session.add(ProcessedUpdate(update_id=update_id, handled_at=now))
     await session.flush()
+
+
+async def claim(session: AsyncSession, update_id: int, *, now: datetime) -> bool:
+    """Record the update as handled in this transaction; False if it already was (by a committed
+    transaction, or one that commits while this waits for its row)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    result = await session.execute(
+        insert(ProcessedUpdate)
+        .values(update_id=update_id, handled_at=now)
+        .on_conflict_do_nothing(index_elements=[ProcessedUpdate.update_id])
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def forget_processed_before(session: AsyncSession, moment: datetime) -> int:

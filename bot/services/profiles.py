@@ -91,12 +91,15 @@ def is_student(user: User | None) -> bool:
     return user is not None and user.consented_at is not None
 
 
-async def get_profile(session: AsyncSession, user_id: int) -> ProfileView | None:
+async def get_profile(
+    session: AsyncSession, user_id: int, *, with_topics: bool = True
+) -> ProfileView | None:
+    """The profile; `with_topics=False` leaves the topics empty (one query less)."""
     profile = await students_repo.get_profile(session, user_id)
     if profile is None:
         return None
     user = await users_repo.get_user(session, user_id)
-    topics = await students_repo.topics(session, user_id)
+    topics = await students_repo.topics(session, user_id) if with_topics else {}
     return ProfileView(
         user_id=user_id,
         language=user.language if user else None,

@@ -107,16 +107,25 @@ class Journey:
             await self.user.tap_reply_button(self.t("button-skip"))
         else:
             await self.user.send_document(cv, "cv.pdf", "application/pdf")
-        await self.expect("onboarding-done")
-        return await self.cards()
+        return await self.cards(finished=True)
 
-    async def cards(self) -> list[BotMessage]:
-        """The answer to /matches (or the end of onboarding): the header, then one card each.
-        An empty list when the bot found no matches."""
+    async def cards(self, *, finished: bool = False) -> list[BotMessage]:
+        """The answer to /matches, or with `finished` to the last onboarding step (which says
+        the profile is ready first): the header, then one card each; [] for no matches."""
         headers = {self.t("matches-header", count=n): n for n in range(1, 6)}
         none = self.t("matches-none")
-        first = await self.user.wait_for_message(lambda m: m.body in headers or m.body == none)
+
+        def header_of(message: BotMessage) -> int | None:
+            return next((n for h, n in headers.items() if message.body.endswith(h)), None)
+
+        first = await self.user.wait_for_message(
+            lambda m: header_of(m) is not None or m.body == none
+        )
         self.pace()
+        if finished and first.body != none:
+            assert first.body.startswith(self.t("onboarding-done")), first.body
         if first.body == none:
             return []
-        return [await self.user.next_message() for _ in range(headers[first.body])]
+        count = header_of(first)
+        assert count is not None
+        return [await self.user.next_message() for _ in range(count)]

@@ -45,7 +45,9 @@ async def current_step(turn: Turn) -> State:
 
 async def prompt(turn: Turn, step: State, *, editing: bool) -> tuple[str, Markup | None]:
     t = turn.t
-    profile = await profiles.get_profile(turn.session, turn.user_id)
+    profile = await profiles.get_profile(
+        turn.session, turn.user_id, with_topics=step == Onboarding.topics
+    )
     if profile is None:
         raise profiles.NotAStudent(turn.user_id)
 
@@ -165,8 +167,7 @@ async def finish_onboarding(
     found = await recompute(turn)
     if pressed is not None:
         close(turn, pressed, recap)
-    turn.say(views.lines(notice, turn.t("onboarding-done")), ReplyKeyboardRemove())
-    show_matches(turn, found)
+    show_matches(turn, found, intro=views.lines(notice, turn.t("onboarding-done")))
 
 
 async def finish_edit(
@@ -193,13 +194,17 @@ async def finish_edit(
         turn.say(views.lines(saved, card), kb.profile(turn.t))
 
 
-def show_matches(turn: Turn, found: list[MatchView]) -> None:
-    """The header, then one card per match, each with its buttons."""
+def show_matches(turn: Turn, found: list[MatchView], *, intro: str | None = None) -> None:
+    """The header, then one card per match, each with its buttons. An `intro` (the end of the
+    onboarding) comes with the header and takes the reply keyboard away."""
     t, catalogue = turn.t, turn.fair.catalogue
     if not found:
+        if intro:
+            turn.say(intro, ReplyKeyboardRemove())
         turn.say(t("matches-none"), kb.no_matches(t))
         return
-    turn.say(t("matches-header", count=len(found)))
+    header = t("matches-header", count=len(found))
+    turn.say(views.lines(intro, header), ReplyKeyboardRemove() if intro else None)
     for match in found:
         turn.say(
             views.match_card(t, catalogue, turn.lang, match),

@@ -73,12 +73,12 @@ class BotProcess:
     log_path: Path
     listen: str | None = None  # host:port of its webhook server
 
-    async def stop(self, timeout: float = 15.0) -> int:
+    async def stop(self, grace: float = 15.0) -> int:
         if self.process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 self.process.terminate()
             try:
-                await asyncio.wait_for(self.process.wait(), timeout)
+                await asyncio.wait_for(self.process.wait(), grace)
             except TimeoutError:
                 self.process.kill()
                 await self.process.wait()
@@ -184,7 +184,9 @@ async def _wait_ready(
             return
         for bot in processes:
             if bot.process.returncode is not None:
-                raise RuntimeError(f"the bot exited with {bot.process.returncode}:\n{bot.log_tail()}")
+                raise RuntimeError(
+                    f"the bot exited with {bot.process.returncode}:\n{bot.log_tail()}"
+                )
         if time.monotonic() > deadline:
             raise RuntimeError(f"the bot did not start within {READY_TIMEOUT:.0f} s")
         await asyncio.sleep(0.05)
@@ -370,7 +372,9 @@ async def temporary_postgres() -> AsyncIterator[str]:
     admin = None
     for user in ("postgres", "root"):
         with contextlib.suppress(OSError, asyncpg.PostgresError):
-            admin = await asyncpg.connect(host="127.0.0.1", port=5432, user=user, database="postgres")
+            admin = await asyncpg.connect(
+                host="127.0.0.1", port=5432, user=user, database="postgres"
+            )
             break
     if admin is None:
         raise RuntimeError("PostgreSQL does not answer on 127.0.0.1:5432")
@@ -409,9 +413,7 @@ async def _drive(
     async def run(user: SimUser, steps: Steps) -> None:
         await conversation(user, steps, _human_pause(rng) if human else _no_pause)
 
-    return await run_conversations(
-        server, run, users=students, token=token, reply_timeout=30.0
-    )
+    return await run_conversations(server, run, users=students, token=token, reply_timeout=30.0)
 
 
 async def bench(students: int = 100, *, postgres: bool = False) -> BenchResult:

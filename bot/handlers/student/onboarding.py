@@ -50,34 +50,38 @@ def create_router() -> Router:
         LanguageChoice.filter(),
         StateFilter(Onboarding.language, Onboarding.consent),
     )
-    router.message.register(type_language, Onboarding.language, TYPED)
     router.callback_query.register(consent, ConsentChoice.filter(), Onboarding.consent)
-    router.message.register(type_consent, Onboarding.consent, TYPED)
     router.callback_query.register(
         use_telegram_name, OnboardingAction.filter(F.action == "tg-name"), Onboarding.full_name
     )
-    router.message.register(type_name, Onboarding.full_name, TYPED)
-    router.message.register(type_university, Onboarding.university, TYPED)
     router.callback_query.register(
         pick_study_level, StudyLevelChoice.filter(), Onboarding.study_level
     )
-    router.message.register(type_study_level, Onboarding.study_level, TYPED)
-    router.message.register(type_field, Onboarding.field_of_study, TYPED)
     router.callback_query.register(
         interests_to_topics, OnboardingAction.filter(F.action == "topics"), Onboarding.interests
     )
-    router.message.register(type_interests, Onboarding.interests, TYPED)
     router.callback_query.register(pick_topic, TopicPick.filter(), Onboarding.topics)
-    router.message.register(type_topics, Onboarding.topics, TYPED)
     router.callback_query.register(pick_seeking, SeekingPick.filter(), Onboarding.seeking)
-    router.message.register(type_seeking, Onboarding.seeking, TYPED)
-    router.message.register(share_phone, Onboarding.phone, F.contact)
-    router.message.register(type_phone, Onboarding.phone, TYPED)
-    router.message.register(type_email, Onboarding.email, TYPED)
-    router.message.register(send_cv, Onboarding.cv, F.document)
-    router.message.register(type_cv, Onboarding.cv, TYPED)
+    # Messages answering a step; one state check skips them all for everyone else.
+    steps = Router(name=f"{__name__}.steps")
+    steps.message.filter(StateFilter(Onboarding))
+    steps.message.register(type_language, Onboarding.language, TYPED)
+    steps.message.register(type_consent, Onboarding.consent, TYPED)
+    steps.message.register(type_name, Onboarding.full_name, TYPED)
+    steps.message.register(type_university, Onboarding.university, TYPED)
+    steps.message.register(type_study_level, Onboarding.study_level, TYPED)
+    steps.message.register(type_field, Onboarding.field_of_study, TYPED)
+    steps.message.register(type_interests, Onboarding.interests, TYPED)
+    steps.message.register(type_topics, Onboarding.topics, TYPED)
+    steps.message.register(type_seeking, Onboarding.seeking, TYPED)
+    steps.message.register(share_phone, Onboarding.phone, F.contact)
+    steps.message.register(type_phone, Onboarding.phone, TYPED)
+    steps.message.register(type_email, Onboarding.email, TYPED)
+    steps.message.register(send_cv, Onboarding.cv, F.document)
+    steps.message.register(type_cv, Onboarding.cv, TYPED)
     # Whatever else arrives during a step: say what the step expects and ask again.
-    router.message.register(not_an_answer, StateFilter(Onboarding), ~(F.text.startswith("/")))
+    steps.message.register(not_an_answer, ~(F.text.startswith("/")))
+    router.include_router(steps)
     return router
 
 

@@ -53,6 +53,8 @@ from bot.i18n import Translator
 from bot.menu import publish_menu
 from bot.middlewares import (
     FloodCounter,
+    FsmLockMiddleware,
+    FsmStateMiddleware,
     I18nMiddleware,
     KnownUserMiddleware,
     LedgerMiddleware,
@@ -119,6 +121,7 @@ def build_dispatcher(
     dp = Dispatcher(
         storage=fsm.storage,
         events_isolation=fsm.isolation,
+        disable_fsm=True,  # registered below in two halves (bot.middlewares.fsm)
         name="fairbot",
         settings=settings,
         sessionmaker=sessionmaker,
@@ -134,10 +137,12 @@ def build_dispatcher(
         else MemoryFloodCounter(clock, settings.throttle_window_seconds)
     )
     # Order matters: each middleware uses what the ones before it put in `data`.
+    dp.update.outer_middleware(FsmLockMiddleware(dp.fsm))
     dp.update.outer_middleware(UpdateContextMiddleware())
     dp.update.outer_middleware(RepliesMiddleware())
     dp.update.outer_middleware(UnitOfWorkMiddleware(sessionmaker))
     dp.update.outer_middleware(LedgerMiddleware(clock))
+    dp.update.outer_middleware(FsmStateMiddleware())
     dp.update.outer_middleware(KnownUserMiddleware(clock))
     dp.update.outer_middleware(I18nMiddleware(translator))
     dp.update.outer_middleware(ThrottlingMiddleware(counter, settings.throttle_limit))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from aiogram.exceptions import DataNotDictLikeError
 from aiogram.fsm.state import State
@@ -20,7 +21,7 @@ from aiogram.fsm.storage.base import (
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
-from sqlalchemy import delete, event, select
+from sqlalchemy import Table, bindparam, delete, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -37,6 +38,24 @@ def fsm_key_builder(prefix: str = "fsm") -> KeyBuilder:
 
 
 _CACHE = "fsm_records"  # session.info key: record key -> (state, data) read or written
+
+# Statements built once: SQLAlchemy then finds their compiled form without walking them again.
+_SELECT_RECORD = select(FsmRecord.state, FsmRecord.data).where(
+    FsmRecord.key == bindparam("record_key")
+)
+
+
+@functools.cache
+def _upsert(dialect: str, fields: frozenset[str]) -> Any:
+    """INSERT ... ON CONFLICT DO UPDATE of `fields` (and the time), for one dialect."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = cast(Table, FsmRecord.__table__)
+    statement = insert(table)
+    changed = {name: statement.excluded[name] for name in sorted(fields)}
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={**changed, "updated_at": statement.excluded.updated_at},
+    )
 
 
 def _cache(session: AsyncSession) -> dict[str, tuple[str | None, dict[str, Any]]]:
@@ -56,8 +75,8 @@ class DatabaseStorage(BaseStorage):
 
     Inside an update it works in the update's own session (see bot.db.session), so a state change
     commits or rolls back with the rest of the update; a record is read once per update and kept
-    in the session (handlers ask for the state data several times). Outside updates a read is a
-    single autocommit SELECT, a write a short transaction.
+    in the session (handlers ask for the state data several times). Outside updates it opens a
+    short session.
     """
 
     def __init__(
@@ -89,11 +108,7 @@ class DatabaseStorage(BaseStorage):
         cache = _cache(session)
         if record_key in cache:
             return cache[record_key]
-        row = (
-            await session.execute(
-                select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == record_key)
-            )
-        ).one_or_none()
+        row = (await session.execute(_SELECT_RECORD, {"record_key": record_key})).one_or_none()
         if row is None:
             cache[record_key] = (None, {})  # known to be absent for the rest of the update
             return None
@@ -102,19 +117,9 @@ class DatabaseStorage(BaseStorage):
 
     async def _read(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
         record_key = self._key(key)
-        session = current_session.get()
-        if session is not None:
+        async with self._session() as session:
             found = await self._record(session, record_key)
-            return found if found is not None else (None, {})
-        engine = self._sessionmaker.kw["bind"]
-        async with engine.connect() as connection:
-            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            row = (
-                await connection.execute(
-                    select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == record_key)
-                )
-            ).one_or_none()
-        return (row.state, dict(row.data or {})) if row is not None else (None, {})
+        return found if found is not None else (None, {})
 
     async def _write(self, key: StorageKey, **values: Any) -> None:
         """Set `state` and/or `data` of a record; a record left with neither is deleted."""
@@ -132,16 +137,9 @@ class DatabaseStorage(BaseStorage):
                     await session.execute(delete(FsmRecord).where(FsmRecord.key == record_key))
                 return
             cache[record_key] = (merged["state"], dict(merged["data"]))
-            dialect = session.get_bind().dialect.name
-            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-            statement = insert(FsmRecord).values(
-                key=record_key, updated_at=self._clock.now(), **merged
-            )
+            statement = _upsert(session.get_bind().dialect.name, frozenset(values))
             await session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[FsmRecord.key],
-                    set_={**values, "updated_at": statement.excluded.updated_at},
-                )
+                statement, {"key": record_key, "updated_at": self._clock.now(), **merged}
             )
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:

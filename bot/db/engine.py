@@ -56,8 +56,6 @@ def create_engine(url: str, *, sqlite_busy_timeout_ms: int = 15_000, **kwargs: A
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
-            return  # a single read (see `autocommit_read`): no transaction, no write lock
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine

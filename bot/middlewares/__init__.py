@@ -2,6 +2,7 @@
 language, throttling."""
 
 from bot.middlewares.context import UpdateContextMiddleware
+from bot.middlewares.fsm import FsmLockMiddleware, FsmStateMiddleware
 from bot.middlewares.i18n import FSM_LANGUAGE_KEY, I18nMiddleware
 from bot.middlewares.ledger import DUPLICATE, DuplicateUpdate, LedgerMiddleware
 from bot.middlewares.replies import Replies, RepliesMiddleware
@@ -19,6 +20,8 @@ __all__ = [
     "FSM_LANGUAGE_KEY",
     "DuplicateUpdate",
     "FloodCounter",
+    "FsmLockMiddleware",
+    "FsmStateMiddleware",
     "I18nMiddleware",
     "KnownUserMiddleware",
     "LedgerMiddleware",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ContactShare, StudentMatch, StudentProfile, StudentTopic, User
@@ -19,11 +19,14 @@ async def get_profile(session: AsyncSession, user_id: int) -> StudentProfile | N
     return profile
 
 
+_TOPICS = select(StudentTopic.topic_id, StudentTopic.source).where(
+    StudentTopic.user_id == bindparam("user_id")
+)
+
+
 async def topics(session: AsyncSession, user_id: int) -> dict[str, str]:
     """topic id -> source ("picked" or "text")."""
-    rows = await session.execute(
-        select(StudentTopic.topic_id, StudentTopic.source).where(StudentTopic.user_id == user_id)
-    )
+    rows = await session.execute(_TOPICS, {"user_id": user_id})
     return {row[0]: row[1] for row in rows}
 
 

@@ -64,6 +64,10 @@ async def test_nothing_but_the_id_before_consent(
             assert person.consented_at is not None
             assert await count(session, StudentProfile, user.id) == 1
             assert all("booth-7" not in str(d) for d in await fsm_data(session, user.id))
+        # Telegram speaks Kazakh to this person; they chose Russian: their menu follows.
+        menu = server.commands_for(user)
+        assert menu
+        assert menu[0]["description"] == translator.get("ru", "menu-start")
 
 
 async def test_declining_leaves_nothing(

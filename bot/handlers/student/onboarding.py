@@ -13,8 +13,8 @@ import logging
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import CommandObject, CommandStart, StateFilter
-from aiogram.methods import EditMessageReplyMarkup
-from aiogram.types import CallbackQuery, Document, Message
+from aiogram.methods import EditMessageReplyMarkup, SetMyCommands
+from aiogram.types import BotCommandScopeChat, CallbackQuery, Document, Message
 
 from bot.callbacks import (
     ConsentChoice,
@@ -28,8 +28,9 @@ from bot.handlers.student import views
 from bot.handlers.student.context import Turn, callback_message
 from bot.handlers.student.states import START_SOURCE, TOPICS_PAGE, Onboarding
 from bot.handlers.student.steps import answered, ask, current_step, reask, telegram_name
-from bot.i18n import LANGUAGES, safe
+from bot.i18n import LANGUAGES, language_from_telegram, safe
 from bot.keyboards import student as kb
+from bot.menu import menu_for
 from bot.middlewares import FSM_LANGUAGE_KEY
 from bot.services import answers, profiles
 from bot.services.personal_data import forget_unconsented
@@ -154,6 +155,14 @@ async def _consent_given(turn: Turn, agree: bool, pressed: Message | None) -> No
         now=turn.now,
     )
     await turn.state.set_data({})  # the language and the deep link now live on the user row
+    if turn.lang != language_from_telegram(turn.person.language_code):
+        # Telegram shows the menu of the app's language; this person chose another one.
+        turn.replies.add(
+            SetMyCommands(
+                commands=menu_for(turn.translator, turn.lang),
+                scope=BotCommandScopeChat(chat_id=turn.chat_id),
+            )
+        )
     if pressed is not None:
         turn.edit(pressed, views.lines(turn.t("consent-text"), turn.t("consent-given")))
     await ask(turn, Onboarding.full_name)

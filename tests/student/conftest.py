@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
-from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher
@@ -12,14 +10,6 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 
 from bot.fakeapi import FakeTelegramServer, Timings
-from bot.services.fairdata import FairData, FairDataStore, load_fair_data
-
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-
-
-@pytest.fixture(scope="session")
-def fair_data() -> FairData:
-    return load_fair_data(DATA_DIR)
 
 
 @pytest.fixture
@@ -38,16 +28,9 @@ async def tg(server: FakeTelegramServer) -> AsyncIterator[Bot]:
 
 
 @pytest.fixture
-def student_dp(
-    make_dispatcher: Callable[..., Dispatcher], fair_data: FairData
-) -> Callable[..., Dispatcher]:
-    """`student_dp(**kw)`: the full dispatcher of the composition root, with the fair data."""
-
-    def make(**kwargs: Any) -> Dispatcher:
-        kwargs.setdefault("fair", FairDataStore(fair_data))
-        return make_dispatcher(**kwargs)
-
-    return make
+def student_dp(make_dispatcher: Callable[..., Dispatcher]) -> Callable[..., Dispatcher]:
+    """`student_dp(**kw)`: the full dispatcher of the composition root (all routers)."""
+    return make_dispatcher
 
 
 @pytest.fixture

@@ -219,8 +219,15 @@ async def test_off_topic_interests_get_a_clear_no_matches(
         none = user.last_message
         assert none is not None
         await user.press(journey.t("no-matches-topics"), message=none)
-        await journey.expect("ask-topics")
-        await user.press(1)  # a topic on the first page
+        picker = await journey.expect("ask-topics")
+        first_page = picker.button_texts
+        await user.press(journey.t("page-next", page=2, pages=6))
+        second = await user.next_message()
+        assert second.button_texts != first_page
+        assert journey.t("page-previous") in second.button_texts
+        await user.press(1)  # a topic on the second page
+        ticked = await user.next_message()
+        assert ticked.button_texts[1] == "✓ " + second.button_texts[1]
         await user.press(journey.t("topics-done"))
         await journey.expect("profile-saved")
         await user.send("/matches")

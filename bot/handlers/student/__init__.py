@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 
-from bot.handlers.student import onboarding, privacy, profile
+from bot.handlers.student import cards, onboarding, privacy, profile
 from bot.handlers.student.context import TurnMiddleware
 
 
@@ -17,6 +17,9 @@ def create_router() -> Router:
     router.message.outer_middleware(TurnMiddleware())
     router.callback_query.outer_middleware(TurnMiddleware())
     router.include_routers(
-        onboarding.create_router(), profile.create_router(), privacy.create_router()
+        onboarding.create_router(),
+        profile.create_router(),
+        cards.create_router(),
+        privacy.create_router(),
     )
     return router

@@ -61,7 +61,15 @@ def create_router() -> Router:
     router.callback_query.register(
         interests_to_topics, OnboardingAction.filter(F.action == "topics"), Onboarding.interests
     )
-    router.callback_query.register(pick_topic, TopicPick.filter(), Onboarding.topics)
+    router.callback_query.register(
+        finish_topics, TopicPick.filter(F.action == "done"), Onboarding.topics
+    )
+    router.callback_query.register(
+        turn_topic_page, TopicPick.filter(F.action == "p"), Onboarding.topics
+    )
+    router.callback_query.register(
+        toggle_topic, TopicPick.filter(F.action == "t"), Onboarding.topics
+    )
     router.callback_query.register(pick_seeking, SeekingPick.filter(), Onboarding.seeking)
     # Messages answering a step; one state check skips them all for everyone else.
     steps = Router(name=f"{__name__}.steps")
@@ -299,35 +307,35 @@ async def _refresh_topics(turn: Turn, message: Message, page: int) -> None:
     )
 
 
-async def pick_topic(callback: CallbackQuery, callback_data: TopicPick, turn: Turn) -> None:
-    message = callback_message(callback)
-    pages = kb.topic_pages(turn.fair.catalogue)
-    if callback_data.action == "done":
-        if await _topics_done(turn, message):
-            turn.answer(callback)
-        else:
-            turn.answer(callback, turn.t("topics-need-one"), alert=True)
-        return
-    if callback_data.action == "p" and 0 <= callback_data.page < pages:
-        await turn.state.update_data({TOPICS_PAGE: callback_data.page})
-    elif callback_data.action == "t":
-        picked = await profiles.toggle_topic(
-            turn.session,
-            turn.user_id,
-            callback_data.topic,
-            catalogue=turn.fair.catalogue,
-            engine=turn.fair.engine,
-            now=turn.now,
-        )
-        if picked is None:
-            turn.answer(callback, turn.t("callback-stale"), alert=True)
-            return
+async def finish_topics(callback: CallbackQuery, turn: Turn) -> None:
+    if await _topics_done(turn, callback_message(callback)):
+        turn.answer(callback)
     else:
+        turn.answer(callback, turn.t("topics-need-one"), alert=True)
+
+
+async def turn_topic_page(callback: CallbackQuery, callback_data: TopicPick, turn: Turn) -> None:
+    message = callback_message(callback)
+    if not 0 <= callback_data.page < kb.topic_pages(turn.fair.catalogue) or message is None:
+        turn.answer(callback, turn.t("callback-stale"), alert=True)
+        return
+    await turn.state.update_data({TOPICS_PAGE: callback_data.page})
+    turn.answer(callback)
+    await _refresh_topics(turn, message, callback_data.page)
+
+
+async def toggle_topic(callback: CallbackQuery, callback_data: TopicPick, turn: Turn) -> None:
+    picked = await profiles.toggle_topic(
+        turn.session, turn.user_id, callback_data.topic, catalogue=turn.fair.catalogue,
+        engine=turn.fair.engine, now=turn.now,
+    )  # fmt: skip
+    message = callback_message(callback)
+    if picked is None or message is None:
         turn.answer(callback, turn.t("callback-stale"), alert=True)
         return
     turn.answer(callback)
-    if message is not None:
-        await _refresh_topics(turn, message, min(max(callback_data.page, 0), pages - 1))
+    pages = kb.topic_pages(turn.fair.catalogue)
+    await _refresh_topics(turn, message, min(max(callback_data.page, 0), pages - 1))
 
 
 async def type_topics(message: Message, turn: Turn) -> None:

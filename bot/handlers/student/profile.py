@@ -1,20 +1,19 @@
-"""/profile and /matches: the student's profile with its edit buttons, and their match cards."""
+"""/profile and /matches: the student's profile with its edit buttons, and the list of matches."""
 
 from __future__ import annotations
 
 from aiogram import Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 
-from bot.callbacks import MatchAction, ProfileEdit
+from bot.callbacks import ProfileEdit
 from bot.handlers.student import views
-from bot.handlers.student.context import Turn, callback_message
+from bot.handlers.student.context import Turn
 from bot.handlers.student.states import EDIT, MODE, STEP_BY_FIELD, STEP_BY_STATE
 from bot.handlers.student.steps import ask, current_step, show_matches
 from bot.keyboards import student as kb
 from bot.services import matches as matches_service
-from bot.services import profiles, shares
-from bot.services.matches import MatchView
+from bot.services import profiles
 from bot.services.profiles import ProfileView
 
 
@@ -23,7 +22,6 @@ def create_router() -> Router:
     router.message.register(show_profile, Command("profile"))
     router.message.register(list_matches, Command("matches"))
     router.callback_query.register(edit_field, ProfileEdit.filter())
-    router.callback_query.register(on_match_card, MatchAction.filter())
     return router
 
 
@@ -64,66 +62,3 @@ async def edit_field(callback: CallbackQuery, callback_data: ProfileEdit, turn: 
     turn.answer(callback)
     await turn.state.set_data({MODE: EDIT})
     await ask(turn, step)
-
-
-# --- match cards --------------------------------------------------------------------------------
-
-
-def _card(
-    turn: Turn, match: MatchView, *, full: bool = False, question: bool = False
-) -> tuple[str, InlineKeyboardMarkup]:
-    catalogue = turn.fair.catalogue
-    text = views.match_card(turn.t, catalogue, turn.lang, match, full=full)
-    name = views.org_name(catalogue, turn.lang, match.org)
-    if question:
-        return views.lines(text, turn.t("share-question", org=name)), kb.share_question(
-            turn.t, match.org
-        )
-    return text, kb.match_card(turn.t, match.org, name, shared=match.shared, full=full)
-
-
-async def on_match_card(callback: CallbackQuery, callback_data: MatchAction, turn: Turn) -> None:
-    """Every button of a card. The organisation must be one of this student's matches."""
-    org, action = callback_data.org, callback_data.action
-    match = (
-        await matches_service.get_match(turn.session, turn.user_id, org)
-        if turn.is_student
-        else None
-    )
-    message = callback_message(callback)
-    if match is None or org not in turn.fair.catalogue.exhibitors or message is None:
-        turn.answer(callback, turn.t("match-unknown"), alert=True)
-        return
-    name = views.org_name(turn.fair.catalogue, turn.lang, org)
-    notice: str | None = None
-    if action in ("yes", "no"):
-        try:
-            await shares.share_contact(
-                turn.session, turn.user_id, org, feedback_opt_in=action == "yes", now=turn.now
-            )
-        except shares.ShareRefused as refused:
-            turn.answer(callback, turn.t(refused.reason.value, org=name), alert=True)
-            return
-        notice = turn.t("share-done", org=name)
-    elif action == "withdraw":
-        withdrawn = await shares.withdraw_share(turn.session, turn.user_id, org)
-        notice = turn.t("share-withdrawn" if withdrawn else "share-not-found", org=name)
-    elif action == "hide":
-        await matches_service.dismiss_match(turn.session, turn.user_id, org, now=turn.now)
-        turn.answer(callback)
-        turn.edit(message, turn.t("match-hidden", org=name), kb.hidden_match(turn.t, org))
-        return
-    elif action == "unhide":
-        await matches_service.restore_match(turn.session, turn.user_id, org)
-    elif action not in ("share", "cancel", "more", "less"):
-        turn.answer(callback, turn.t("callback-stale"), alert=True)
-        return
-    if match.dismissed and action not in ("unhide", "withdraw"):
-        turn.answer(callback, turn.t("match-unknown"), alert=True)
-        return
-    match = await matches_service.get_match(turn.session, turn.user_id, org)
-    assert match is not None
-    asking = action == "share" and not match.shared
-    text, markup = _card(turn, match, full=action == "more", question=asking)
-    turn.answer(callback, notice)
-    turn.edit(message, text, markup)

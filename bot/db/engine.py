@@ -29,6 +29,11 @@ def create_engine(url: str, *, sqlite_busy_timeout_ms: int = 15_000, **kwargs: A
     if parsed.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("hide_parameters", True)
+        # Connections kept open for bursts: one opened on demand costs a server process, the
+        # driver's set-up queries and fresh prepared statements (tens of milliseconds), and
+        # connections above pool_size are closed again as soon as they are returned.
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 10)
         return create_async_engine(url, **kwargs)
 
     database = parsed.database or ""

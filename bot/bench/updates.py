@@ -299,6 +299,14 @@ async def onboarding(user: SimUser, steps: Steps, pause: Pause) -> None:
     await send("cv skipped", "skip", _has("m:share:"))
 
 
+async def help_only(user: SimUser, steps: Steps, pause: Pause) -> None:
+    """14 × /help: what every update costs in the bot's core (transaction, ledger, person,
+    state, language, one answer) before any student logic."""
+    for number in range(14):
+        await pause()
+        await steps.send(f"help {number}", "/help")
+
+
 async def echo(user: SimUser, steps: Steps, pause: Pause) -> None:
     """The same number of updates to the echo bot, each answer checked."""
     for number in range(14):
@@ -335,6 +343,7 @@ class BenchResult:
     students: int
     echo: Figures
     fairbot: Figures
+    core_floor: LoadReport
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -350,6 +359,7 @@ class BenchResult:
             "saturated (closed loop, no think time; latency here is queueing, ~students/rate):",
             f"  echo baseline  {self.echo.line(self.echo.saturated)}",
             f"  fairbot        {self.fairbot.line(self.fairbot.saturated)}",
+            f"  fairbot /help  {self.fairbot.line(self.core_floor)}  <- the core alone, no journey",
             f"human pace (think {THINK_SECONDS[0]}-{THINK_SECONDS[1]} s before each step):",
             f"  echo baseline  {self.echo.line(self.echo.human)}",
             f"  fairbot        {self.fairbot.line(self.fairbot.human)}",
@@ -448,6 +458,8 @@ async def bench(students: int = 100, *, postgres: bool = False) -> BenchResult:
                     server, token=FAIRBOT_TOKEN, database_url=url, workdir=workdir, cpus=bot_cpus
                 )
                 try:
+                    floor = await _drive(server, help_only, students=students,
+                                         token=FAIRBOT_TOKEN, human=False, seed=5)  # fmt: skip
                     bot_sat = await _drive(server, onboarding, students=students,
                                            token=FAIRBOT_TOKEN, human=False, seed=3)  # fmt: skip
                     bot_human = await _drive(server, onboarding, students=students,
@@ -462,6 +474,7 @@ async def bench(students: int = 100, *, postgres: bool = False) -> BenchResult:
         students,
         Figures("echo", echo_sat, echo_human),
         Figures("fairbot", bot_sat, bot_human),
+        floor,
         notes,
     )
 

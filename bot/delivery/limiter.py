@@ -47,13 +47,32 @@ log = logging.getLogger(__name__)
 # Methods that put something into a chat: Telegram's flood control counts these.
 SENDING_METHODS = frozenset(
     {
-        "sendMessage", "sendPhoto", "sendDocument", "sendAudio", "sendVideo", "sendAnimation",
-        "sendVoice", "sendVideoNote", "sendSticker", "sendMediaGroup", "sendLocation",
-        "sendVenue", "sendContact", "sendPoll", "sendDice", "sendPaidMedia", "copyMessage",
-        "copyMessages", "forwardMessage", "forwardMessages", "editMessageText",
-        "editMessageCaption", "editMessageReplyMarkup", "editMessageMedia",
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendAudio",
+        "sendVideo",
+        "sendAnimation",
+        "sendVoice",
+        "sendVideoNote",
+        "sendSticker",
+        "sendMediaGroup",
+        "sendLocation",
+        "sendVenue",
+        "sendContact",
+        "sendPoll",
+        "sendDice",
+        "sendPaidMedia",
+        "copyMessage",
+        "copyMessages",
+        "forwardMessage",
+        "forwardMessages",
+        "editMessageText",
+        "editMessageCaption",
+        "editMessageReplyMarkup",
+        "editMessageMedia",
     }
-)  # fmt: skip
+)
 
 CATCH_UP_SECONDS = 0.005
 """How far behind schedule the limiter may hand out slots back to back (a timer that fired

@@ -7,9 +7,9 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,11 +21,23 @@ STATUSES = ("pending", "sending", "sent", "failed", "blocked", "cancelled", "exp
 # Bot API methods an outbox row may hold (payload["method"]).
 PAYLOAD_METHODS = frozenset(
     {
-        "sendMessage", "sendPhoto", "sendDocument", "sendVideo", "sendAnimation", "sendAudio",
-        "sendVoice", "sendLocation", "sendVenue", "sendContact", "copyMessage", "forwardMessage",
-        "editMessageText", "editMessageCaption", "editMessageReplyMarkup",
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendVideo",
+        "sendAnimation",
+        "sendAudio",
+        "sendVoice",
+        "sendLocation",
+        "sendVenue",
+        "sendContact",
+        "copyMessage",
+        "forwardMessage",
+        "editMessageText",
+        "editMessageCaption",
+        "editMessageReplyMarkup",
     }
-)  # fmt: skip
+)
 
 _INSERT_CHUNK = 1000
 
@@ -153,7 +165,7 @@ async def enqueue(
 
 
 def _insert_skipping_known_keys(session: AsyncSession) -> Any:
-    table = OutboxMessage.__table__
+    table = cast(Table, OutboxMessage.__table__)
     dialect = session.get_bind().dialect.name
     statement: Any
     if dialect == "postgresql":

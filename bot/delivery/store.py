@@ -14,15 +14,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import OutboxMessage, User
 
-_outbox = OutboxMessage.__table__
-_users = User.__table__
+_outbox = cast(Table, OutboxMessage.__table__)
+_users = cast(Table, User.__table__)
 
 ERROR_MAX = 255  # outbox.last_error
 

@@ -98,7 +98,7 @@ class DeliveryConfig:
 
     def backoff(self, attempts: int) -> float:
         """Seconds before try number `attempts + 1`: doubling, capped, with some jitter."""
-        delay = min(self.backoff_cap, self.backoff_base * 2 ** max(0, attempts - 1))
+        delay = min(self.backoff_cap, self.backoff_base * 2.0 ** max(0, attempts - 1))
         return delay * random.uniform(0.8, 1.2)  # jitter, not cryptography
 
 
@@ -293,8 +293,13 @@ class OutboxWorker:
         except (TelegramAPIError, OSError, TimeoutError) as error:
             # Network trouble, 5xx, a revoked token...: try again later, up to max_attempts.
             if attempts >= self.config.max_attempts:
-                log.warning("outbox row %s (%s) failed %s times: %s", row.id, row.kind,
-                            attempts, _short(error))  # fmt: skip
+                log.warning(
+                    "outbox row %s (%s) failed %s times: %s",
+                    row.id,
+                    row.kind,
+                    attempts,
+                    _short(error),
+                )
                 return outcome("failed", error=_short(error))
             later = self.clock.now() + timedelta(seconds=self.config.backoff(attempts))
             return outcome("pending", not_before=later, error=_short(error))

@@ -123,9 +123,12 @@ def run_worker(
 
     @contextlib.asynccontextmanager
     async def start(
-        *, rate: float = 500.0, limiter: SendLimiter | None = None, bot: Bot | None = None,
+        *,
+        rate: float = 500.0,
+        limiter: SendLimiter | None = None,
+        bot: Bot | None = None,
         **config: Any,
-    ) -> AsyncIterator[RunningWorker]:  # fmt: skip
+    ) -> AsyncIterator[RunningWorker]:
         own_bot = bot is None
         bot = bot or server.make_bot()
         limiter = limiter or MemorySendLimiter(rate)

@@ -169,13 +169,23 @@ async def test_expired_and_future_rows_wait_or_lapse(
 ) -> None:
     late, soon = await add_people(server, sessionmaker, clock, 2)
     await enqueue_texts(
-        sessionmaker, clock, [late.id], kind="reminder", priority=Priority.REMINDER,
-        expires_at=clock.now() - timedelta(seconds=1), dedup_key="r-late",
-    )  # fmt: skip
+        sessionmaker,
+        clock,
+        [late.id],
+        kind="reminder",
+        priority=Priority.REMINDER,
+        expires_at=clock.now() - timedelta(seconds=1),
+        dedup_key="r-late",
+    )
     await enqueue_texts(
-        sessionmaker, clock, [soon.id], kind="reminder", priority=Priority.REMINDER,
-        not_before=clock.now() + timedelta(minutes=5), dedup_key="r-soon",
-    )  # fmt: skip
+        sessionmaker,
+        clock,
+        [soon.id],
+        kind="reminder",
+        priority=Priority.REMINDER,
+        not_before=clock.now() + timedelta(minutes=5),
+        dedup_key="r-soon",
+    )
 
     async with run_worker():
         await wait_for_outbox(sessionmaker, lambda c: c["expired"] == 1)
@@ -201,9 +211,14 @@ async def test_reminders_go_before_a_waiting_broadcast(
     people = await add_people(server, sessionmaker, clock, 40)
     await enqueue_texts(sessionmaker, clock, [p.id for p in people[:30]], text="broadcast")
     await enqueue_texts(
-        sessionmaker, clock, [p.id for p in people[30:]], text="reminder", kind="reminder",
-        ref=None, priority=Priority.REMINDER,
-    )  # fmt: skip
+        sessionmaker,
+        clock,
+        [p.id for p in people[30:]],
+        text="reminder",
+        kind="reminder",
+        ref=None,
+        priority=Priority.REMINDER,
+    )
 
     async with run_worker(rate=100, batch=40):
         await wait_for_outbox(sessionmaker)

@@ -33,9 +33,7 @@ async def test_concurrent_claims_take_disjoint_rows_most_urgent_first(
     await enqueue_texts(
         sessionmaker, clock, range(100, 104), kind="reminder", priority=Priority.REMINDER, ref=None
     )
-    claims = await asyncio.gather(
-        *(_claim(sessionmaker, clock, f"w{n}", 20) for n in range(4))
-    )  # fmt: skip
+    claims = await asyncio.gather(*(_claim(sessionmaker, clock, f"w{n}", 20) for n in range(4)))
     ids = [row.id for rows in claims for row in rows]
     assert len(ids) == len(set(ids)) == 64
     first = next(rows for rows in claims if any(r.kind == "reminder" for r in rows))

@@ -1,0 +1,150 @@
+"""Fair statistics shown to people: the text of /stats (and `fairbot stats`) and its chart, a PNG
+drawn with matplotlib off-screen (Agg), in the reader's language."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections.abc import Mapping
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Translate
+from bot.services.broadcasts import BroadcastSummary
+from bot.services.statistics import FairStats
+
+DAYS_LISTED = 7  # the text lists the last week; the chart shows every day of the period
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _name(names: Mapping[str, str], key: str) -> str:
+    return names.get(key, key)
+
+
+def stats_text(
+    t: Translate,
+    stats: FairStats,
+    *,
+    topic_names: Mapping[str, str] | None = None,
+    org_names: Mapping[str, str] | None = None,
+) -> str:
+    """Telegram HTML; every name from data is escaped by the translator."""
+    topic_names, org_names = topic_names or {}, org_names or {}
+    lines = [t("stats-title"), t("stats-students", total=stats.students, completed=stats.completed)]
+    recent = stats.per_day[-DAYS_LISTED:]
+    lines += ["", t("stats-per-day", days=len(recent))]
+    lines += [t("stats-day", day=d.day.isoformat(), count=d.count) for d in recent]
+    lines += ["", t("stats-orgs")]
+    lines += [
+        t("stats-org", org=_name(org_names, o.org), matches=o.matches, contacts=o.contacts)
+        for o in stats.per_org
+    ] or [t("stats-none")]
+    lines += ["", t("stats-topics")]
+    lines += [
+        t("stats-topic", topic=_name(topic_names, x.topic), count=x.students) for x in stats.topics
+    ] or [t("stats-none")]
+    lines += ["", t("stats-broadcasts")]
+    lines += [_broadcast_line(t, b) for b in stats.broadcasts] or [t("stats-none")]
+    return "\n".join(lines)
+
+
+def local_time(stats: FairStats) -> str:
+    return stats.at.astimezone(ZoneInfo(stats.zone)).strftime("%Y-%m-%d %H:%M")
+
+
+def _broadcast_line(t: Translate, summary: BroadcastSummary) -> str:
+    counts = summary.counts
+    audience = summary.audience_kind
+    if summary.audience_value:
+        audience += f":{summary.audience_value}"
+    return t(
+        "stats-broadcast",
+        id=summary.id,
+        audience=audience,
+        sent=counts["sent"],
+        failed=counts["failed"] + counts["expired"],
+        blocked=counts["blocked"],
+        left=counts.left,
+    )
+
+
+def plain(text: str) -> str:
+    """Telegram HTML as terminal text."""
+    return html.unescape(_TAG.sub("", text))
+
+
+def stats_chart(
+    t: Translate,
+    stats: FairStats,
+    *,
+    topic_names: Mapping[str, str] | None = None,
+    org_names: Mapping[str, str] | None = None,
+) -> bytes:
+    """A 2x2 PNG: registrations per day, matches and contacts per organisation, top interests,
+    broadcast delivery. Pure CPU work (about a quarter of a second): run it in a thread."""
+    # Imported here: matplotlib takes a while to load, and only this needs it.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    topic_names, org_names = topic_names or {}, org_names or {}
+    figure = Figure(figsize=(12, 8), dpi=100, layout="constrained")
+    FigureCanvasAgg(figure)
+    days, orgs, topics, delivery = figure.subplots(2, 2).flat
+
+    days.bar(
+        [d.day.strftime("%m-%d") for d in stats.per_day],
+        [d.count for d in stats.per_day],
+        color="#3b7dd8",
+    )
+    days.set_title(plain(t("stats-chart-per-day")))
+    days.tick_params(axis="x", labelrotation=60, labelsize=8)
+
+    names = [_name(org_names, o.org) for o in stats.per_org][::-1]
+    positions = range(len(names))
+    orgs.barh(
+        [p + 0.2 for p in positions],
+        [o.matches for o in stats.per_org][::-1],
+        height=0.4,
+        label=plain(t("stats-chart-matches")),
+        color="#3b7dd8",
+    )
+    orgs.barh(
+        [p - 0.2 for p in positions],
+        [o.contacts for o in stats.per_org][::-1],
+        height=0.4,
+        label=plain(t("stats-chart-contacts")),
+        color="#e8913a",
+    )
+    orgs.set_yticks(list(positions), names, fontsize=8)
+    orgs.set_title(plain(t("stats-chart-orgs")))
+    if names:
+        orgs.legend(fontsize=8)
+
+    topics.barh(
+        [_name(topic_names, x.topic) for x in stats.topics][::-1],
+        [x.students for x in stats.topics][::-1],
+        color="#4aa564",
+    )
+    topics.set_title(plain(t("stats-chart-topics")))
+    topics.tick_params(axis="y", labelsize=8)
+
+    parts = [
+        ("sent", "#4aa564"),
+        ("failed", "#d64545"),
+        ("blocked", "#888888"),
+        ("left", "#3b7dd8"),
+    ]
+    totals = dict(stats.delivery)
+    totals["failed"] = totals.get("failed", 0) + totals.get("expired", 0)
+    totals["left"] = totals.get("pending", 0) + totals.get("sending", 0)
+    delivery.bar(
+        [plain(t(f"stats-chart-{key}")) for key, _ in parts],
+        [totals.get(key, 0) for key, _ in parts],
+        color=[c for _, c in parts],
+    )
+    delivery.set_title(plain(t("stats-chart-delivery")))
+
+    figure.suptitle(plain(t("stats-chart-caption", when=local_time(stats))))
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

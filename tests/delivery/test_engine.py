@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import FakeClock
 from bot.db.models import OutboxMessage, User
+from bot.delivery.limiter import MemorySendLimiter, limit_bot
 from bot.delivery.outbox import Priority, delivery_by_key, delivery_counts
 from bot.fakeapi import FakeTelegramServer
 from tests.delivery.conftest import (
@@ -225,3 +226,39 @@ async def test_reminders_go_before_a_waiting_broadcast(
 
     order = [call.params["text"] for call in server.calls("sendMessage", ok=True)]
     assert order[:10] == ["reminder"] * 10
+
+
+async def test_a_reply_is_not_queued_behind_a_broadcast(
+    server: FakeTelegramServer,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+    run_worker: Callable[..., Any],
+    make_settings: Callable[..., Any],
+    make_dispatcher: Callable[..., Any],
+    database_url: str,
+) -> None:
+    server.rate_limit = 25
+    people = await add_people(server, sessionmaker, clock, 40)
+    await enqueue_texts(sessionmaker, clock, [p.id for p in people])
+    settings = make_settings(database_url=database_url, telegram_api_url=server.base_url)
+    bot = server.make_bot()
+    limiter = MemorySendLimiter(24)
+    limit_bot(bot, limiter)
+    try:
+        async with (
+            run_worker(rate=24, limiter=limiter, bot=bot),
+            server.polling(make_dispatcher(settings=settings), bot),
+        ):
+            await server.wait_until(lambda: len(server.calls("sendMessage", ok=True)) >= 5)
+            asking = people[0]
+            sent = await asking.send("/help")
+            reply = await asking.wait_for_message(lambda m: "Fairbot" in m.body)
+            waited = reply.at - (server.handed_at(sent.update_id or 0) or 0)
+            left = 40 - len(deliveries_per_chat(server))
+            await wait_for_outbox(sessionmaker, timeout=10)
+    finally:
+        await limiter.close()
+        await bot.session.close()
+    assert left > 15, "the broadcast should still be going"
+    assert waited < 0.25  # a slot or two at 24/s, not the second or more of broadcast queued
+    assert server.stats.requests_during_ban == 0

@@ -8,7 +8,7 @@ Workflow data (keyword arguments any handler, filter or middleware can ask for b
 - sessionmaker: async_sessionmaker[AsyncSession] -- for work outside the update's transaction
 - clock: bot.clock.Clock -- "now", aware UTC (a FakeClock in tests)
 - translator: bot.i18n.Translator -- every language (for texts to other people)
-- catalogue: object | None -- the matching catalogue, when loaded
+- fair: bot.services.fairdata.FairDataStore | None -- the data files in force (catalogue, engine)
 - redis: redis.asyncio.Redis | None -- the shared Redis client when REDIS_URL is set
 - audiences: bot.services.audiences.AudienceRegistry -- who a broadcast can reach
 
@@ -69,6 +69,7 @@ from bot.pipeline import DatabaseProbe, UpdateIntake
 from bot.polling import Poller
 from bot.repositories.updates import forget_processed_before
 from bot.services.audiences import default_audiences
+from bot.services.fairdata import FairData, FairDataStore, load_fair_data
 from bot.webhook import create_webhook_app
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ def build_dispatcher(
     fsm: FsmBackend | None = None,
     redis: Redis | None = None,
     translator: Translator | None = None,
-    catalogue: object | None = None,
+    fair: FairDataStore | None = None,
     routers: Iterable[Router] | None = None,
     **workflow_data: Any,
 ) -> Dispatcher:
@@ -129,7 +130,7 @@ def build_dispatcher(
         sessionmaker=sessionmaker,
         clock=clock,
         translator=translator,
-        catalogue=catalogue,
+        fair=fair,
         redis=redis,
         **workflow_data,
     )
@@ -247,10 +248,16 @@ def start_delivery(
 
 
 async def run(
-    settings: Settings, *, clock: Clock | None = None, stop: asyncio.Event | None = None
+    settings: Settings,
+    *,
+    fair: FairData | None = None,
+    clock: Clock | None = None,
+    stop: asyncio.Event | None = None,
 ) -> None:
     """Migrate the database, publish the menu, then poll or serve the webhook until `stop` is set
-    (or SIGTERM / SIGINT arrives)."""
+    (or SIGTERM / SIGINT arrives). `fair` is the loaded data directory (loaded here if not given;
+    invalid data raises matching.datafiles.DataError before anything starts)."""
+    fair_store = FairDataStore(fair or load_fair_data(settings.data_dir))
     clock = clock or SystemClock()
     stop = stop or asyncio.Event()
     _stop_on_signals(stop)
@@ -264,7 +271,7 @@ async def run(
     translator = Translator()
     dp = build_dispatcher(
         settings, sessionmaker=sessionmaker, clock=clock, fsm=fsm, redis=redis,
-        translator=translator,
+        translator=translator, fair=fair_store,
     )  # fmt: skip
     bot = build_bot(settings)
     probe = database_probe(engine)

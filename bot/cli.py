@@ -55,7 +55,52 @@ def build_parser() -> argparse.ArgumentParser:
     # Runs the fakeapi demo bot until the bot core lands; then it gets the real dispatcher.
     sandbox.set_defaults(handler=_lazy("bot.fakeapi.console:sandbox_command"))
 
+    check = commands.add_parser("check-data", help="validate the data files organisers edit")
+    check.add_argument("dir", nargs="?", help="data directory (default: $DATA_DIR or data/)")
+    check.set_defaults(handler=_lazy("bot.datacheck:check_data"))
+
+    match = commands.add_parser("match", help="match a student's text against the exhibitors")
+    match.add_argument("text", nargs="*", help="what the student says about their interests")
+    match.add_argument("--lang", choices=["en", "ru", "kk"], help="language of the answer")
+    match.add_argument("--top", type=_positive, default=None, help="show at most N matches")
+    match.add_argument("--json", action="store_true", help="print JSON instead of text")
+    match.add_argument(
+        "--batch",
+        action="store_true",
+        help='read JSON lines {"text": ..., "lang": ...} on stdin, write one JSON line each',
+    )
+    match.add_argument("--data", help="data directory (default: $DATA_DIR or data/)")
+    match.set_defaults(handler=_lazy("bot.matching_cli:match"))
+
+    evaluate = commands.add_parser("eval", help="measure matching quality on labelled cases")
+    evaluate.add_argument("files", nargs="*", help="case files (default: tests/eval/*.yaml)")
+    evaluate.add_argument("--misses", action="store_true", help="list the cases it gets wrong")
+    evaluate.add_argument("--data", help="data directory (default: $DATA_DIR or data/)")
+    evaluate.set_defaults(handler=_lazy("bot.matching_cli:eval_command"))
+
+    bench = commands.add_parser("bench", help="benchmarks that print figures against targets")
+    benches = bench.add_subparsers(dest="bench", metavar="BENCH")
+    bench.set_defaults(handler=lambda args: _help(bench))
+    bench_match = benches.add_parser("match", help="matching latency, bulk re-matching, memory")
+    bench_match.add_argument(
+        "--profiles", type=_positive, default=100_000, help="profiles to re-match in bulk"
+    )
+    bench_match.add_argument("--data", help="data directory (default: $DATA_DIR or data/)")
+    bench_match.set_defaults(handler=_lazy("bot.bench.match:run"))
+
     return parser
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be a positive integer")
+    return number
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -38,8 +38,20 @@ def run(args: argparse.Namespace) -> int:
         settings.log_level, settings.log_format, secrets=(settings.bot_token.get_secret_value(),)
     )
     from bot.app import run as run_bot
+    from bot.services.fairdata import load_fair_data
+    from matching.datafiles import DataError
 
-    asyncio.run(run_bot(settings))
+    try:
+        fair = load_fair_data(settings.data_dir)
+    except DataError as error:
+        for problem in error.problems:
+            print(f"fairbot: {problem}", file=sys.stderr)
+        print(
+            f"fairbot: the data in {settings.data_dir} is invalid (see `fairbot check-data`)",
+            file=sys.stderr,
+        )
+        return 1
+    asyncio.run(run_bot(settings, fair=fair))
     return 0
 
 

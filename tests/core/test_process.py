@@ -16,6 +16,8 @@ from tests.conftest import TEST_TOKEN
 
 pytestmark = pytest.mark.slow
 
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
 
 def _start(tmp_path: Path, **env: str) -> subprocess.Popen[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("WEBHOOK_", "REDIS_"))}
@@ -24,8 +26,9 @@ def _start(tmp_path: Path, **env: str) -> subprocess.Popen[str]:
         TELEGRAM_API_URL="http://127.0.0.1:9",  # nothing listens: Telegram is unreachable
         DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'var' / 'bot.sqlite3'}",
         TZ="Asia/Almaty",
-        **env,
+        DATA_DIR=str(DATA_DIR),
     )
+    clean.update(env)
     return subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
         cwd=tmp_path,
@@ -67,3 +70,16 @@ def test_starts_and_stops_on_sigterm(tmp_path: Path, env: dict[str, str]) -> Non
     assert '"message": "stopped"' in output
     assert TEST_TOKEN not in output
     assert TEST_TOKEN.split(":")[1] not in output
+
+
+def test_refuses_to_start_on_invalid_data(tmp_path: Path) -> None:
+    broken = tmp_path / "data"
+    broken.mkdir()
+    (broken / "topics.yaml").write_text("- id: [unclosed\n", encoding="utf-8")
+    (broken / "employers.yaml").write_text("[]\n", encoding="utf-8")
+    process = _start(tmp_path, DATA_DIR=str(broken))
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 1
+    assert "topics.yaml:2: invalid YAML" in output
+    assert "fairbot check-data" in output
+    assert not (tmp_path / "var" / "bot.sqlite3").exists()  # stopped before touching anything

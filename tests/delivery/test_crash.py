@@ -23,6 +23,7 @@ from tests.delivery.conftest import add_people, deliveries_per_chat, enqueue_tex
 pytestmark = pytest.mark.slow
 
 RECIPIENTS = 150
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 
 @pytest.fixture
@@ -44,6 +45,7 @@ async def start_bot(
         DELIVERY_LEASE_SECONDS="2",
         LOG_FORMAT="json",
         TZ="Asia/Almaty",
+        DATA_DIR=str(DATA_DIR),
     )
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=cwd, env=env,

@@ -1,0 +1,1 @@
+"""Benchmarks behind `fairbot bench ...`: each prints its figures, targets and baseline."""

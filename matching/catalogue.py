@@ -1,0 +1,239 @@
+"""The exhibitor catalogue and topic taxonomy: pydantic schemas and loading from data/*.yaml."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import ErrorDetails
+
+from matching.datafiles import (
+    DataError,
+    DataProblem,
+    YamlDocument,
+    load_yaml,
+    validate_entries,
+)
+
+Lang = Literal["en", "ru", "kk"]
+LANGS: tuple[Lang, ...] = get_args(Lang)
+OpeningKind = Literal["internship", "job", "thesis", "research"]
+OPENING_KINDS: tuple[OpeningKind, ...] = get_args(OpeningKind)
+
+TOPICS_FILE = "topics.yaml"
+EMPLOYERS_FILE = "employers.yaml"
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+TopicId = Slug
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LocalizedText(_Frozen):
+    """A text in every language the bot speaks; none may be missing or empty."""
+
+    en: Text
+    ru: Text
+    kk: Text
+
+    def get(self, lang: Lang) -> str:
+        value: str = getattr(self, lang)
+        return value
+
+    def get_all(self) -> list[str]:
+        return [self.en, self.ru, self.kk]
+
+
+class TopicAliases(_Frozen):
+    """Words students use for a topic, per language: synonyms, abbreviations, related terms."""
+
+    en: list[Text] = []
+    ru: list[Text] = []
+    kk: list[Text] = []
+
+    def all(self) -> list[tuple[Lang, str]]:
+        return [(lang, alias) for lang in LANGS for alias in getattr(self, lang)]
+
+
+class Topic(_Frozen):
+    """A node of the taxonomy. `weight` is specificity: 1 for "ionosphere", ~0.3 for "space"."""
+
+    id: TopicId
+    name: LocalizedText
+    aliases: TopicAliases = TopicAliases()
+    weight: float = Field(default=1.0, gt=0, le=1)
+    broader: list[TopicId] = []
+
+
+class Opening(_Frozen):
+    """An internship, job, thesis or research position an exhibitor offers."""
+
+    id: Slug
+    title: LocalizedText
+    kind: OpeningKind
+    topics: list[TopicId] = Field(min_length=1)
+    languages: list[Lang] = Field(min_length=1)
+
+
+class Representative(_Frozen):
+    """A person who receives leads for an exhibitor. Never shown to students."""
+
+    name: Text
+    role: str = ""
+    telegram: str | None = None
+    telegram_id: int | None = None
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    phone: str | None = None
+
+
+class Exhibitor(_Frozen):
+    """An organisation at the fair. `topics` are its core fields, `secondary_topics` the rest."""
+
+    slug: Slug
+    name: LocalizedText
+    description: LocalizedText
+    city: LocalizedText
+    website: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+    booth: str = ""
+    aliases: list[Text] = []  # other names students use: acronyms, short or old names
+    topics: list[TopicId] = Field(min_length=1)
+    secondary_topics: list[TopicId] = []
+    openings: list[Opening] = []
+    representatives: list[Representative] = []
+
+    def all_topics(self) -> list[str]:
+        """Core, secondary and openings' topics, each once, core first."""
+        seen: dict[str, None] = {}
+        for tid in self.topics:
+            seen[tid] = None
+        for tid in self.secondary_topics:
+            seen[tid] = None
+        for opening in self.openings:
+            for tid in opening.topics:
+                seen[tid] = None
+        return list(seen)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Topics by id and exhibitors by slug, both in file order."""
+
+    topics: Mapping[str, Topic]
+    exhibitors: Mapping[str, Exhibitor]
+
+
+def _explain(err: ErrorDetails) -> str | None:
+    loc = err["loc"]
+    if loc and loc[-1] in LANGS and err["type"] in {"missing", "string_too_short"}:
+        return f"missing {loc[-1]} translation"
+    if loc and loc[-1] == "kind" and err["type"] == "literal_error":
+        return f"unknown opening kind {err.get('input')!r}; use one of: {', '.join(OPENING_KINDS)}"
+    if err["type"] == "string_pattern_mismatch" and loc and loc[-1] in {"id", "slug", "broader"}:
+        return (
+            f"{err.get('input')!r} is not a valid id "
+            "(lowercase latin letters, digits and single hyphens)"
+        )
+    return None
+
+
+def _check_topic_refs(
+    doc: YamlDocument, topics: set[str], exhibitors: list[Exhibitor]
+) -> list[DataProblem]:
+    problems: list[DataProblem] = []
+    # Valid exhibitors are the raw entries minus the invalid ones, in order: find their lines.
+    raw: list[object] = doc.data if isinstance(doc.data, list) else []
+    positions: list[int] = []
+    for i, item in enumerate(raw):
+        k = len(positions)
+        if (
+            k < len(exhibitors)
+            and isinstance(item, dict)
+            and item.get("slug") == exhibitors[k].slug
+        ):
+            positions.append(i)
+
+    def unknown(path: tuple[str | int, ...], tid: str) -> DataProblem:
+        return doc.problem(path, f"unknown topic id {tid!r}", key="slug")
+
+    for ex, i in zip(exhibitors, positions, strict=False):
+        for field_name in ("topics", "secondary_topics"):
+            for j, tid in enumerate(getattr(ex, field_name)):
+                if tid not in topics:
+                    problems.append(unknown((i, field_name, j), tid))
+        seen_openings: dict[str, int] = {}
+        for k, opening in enumerate(ex.openings):
+            if opening.id in seen_openings:
+                problems.append(
+                    doc.problem(
+                        (i, "openings", k, "id"),
+                        f"duplicate opening id {opening.id!r} "
+                        f"(also openings[{seen_openings[opening.id]}])",
+                        key="slug",
+                    )
+                )
+            seen_openings.setdefault(opening.id, k)
+            for j, tid in enumerate(opening.topics):
+                if tid not in topics:
+                    problems.append(unknown((i, "openings", k, "topics", j), tid))
+    return problems
+
+
+def load_catalogue(data_dir: Path) -> Catalogue:
+    """Load and cross-check topics.yaml and employers.yaml; DataError lists every problem."""
+    catalogue, problems = check_catalogue(data_dir)
+    if problems or catalogue is None:
+        raise DataError(problems)
+    return catalogue
+
+
+def check_catalogue(data_dir: Path) -> tuple[Catalogue | None, list[DataProblem]]:
+    """Like load_catalogue, but returns the problems; the catalogue only when there are none."""
+    topics_doc = load_yaml(data_dir / TOPICS_FILE, _display(data_dir, TOPICS_FILE))
+    topic_list, problems = validate_entries(topics_doc, Topic, key="id", explain=_explain)
+    topics: dict[str, Topic] = {}
+    for topic in topic_list:
+        topics.setdefault(topic.id, topic)  # duplicates are already reported
+    # An entry with a problem of its own still defines its id: no cascade of "unknown topic id".
+    known = set(topics) | _raw_keys(topics_doc, "id")
+    for i, topic in enumerate(topic_list):
+        for j, parent in enumerate(topic.broader):
+            if parent not in known:
+                path = (_raw_index(topics_doc, "id", topic.id, i), "broader", j)
+                problems.append(topics_doc.problem(path, f"unknown topic id {parent!r}", key="id"))
+
+    employers_doc = load_yaml(data_dir / EMPLOYERS_FILE, _display(data_dir, EMPLOYERS_FILE))
+    exhibitors, more = validate_entries(employers_doc, Exhibitor, key="slug", explain=_explain)
+    problems += more
+    if topics_doc.data is not None:  # without a taxonomy every reference would look unknown
+        problems += _check_topic_refs(employers_doc, known, exhibitors)
+
+    if problems:
+        return None, problems
+    return Catalogue(topics=topics, exhibitors={ex.slug: ex for ex in exhibitors}), []
+
+
+def _raw_keys(doc: YamlDocument, key: str) -> set[str]:
+    if not isinstance(doc.data, list):
+        return set()
+    return {
+        item[key] for item in doc.data if isinstance(item, dict) and isinstance(item.get(key), str)
+    }
+
+
+def _raw_index(doc: YamlDocument, key: str, value: str, fallback: int) -> int:
+    if isinstance(doc.data, list):
+        for i, item in enumerate(doc.data):
+            if isinstance(item, dict) and item.get(key) == value:
+                return i
+    return fallback
+
+
+def _display(data_dir: Path, name: str) -> str:
+    """File names in messages as the organiser typed the directory (data/employers.yaml)."""
+    return str(data_dir / name)

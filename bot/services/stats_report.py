@@ -6,42 +6,36 @@ from __future__ import annotations
 import html
 import io
 import re
-from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translate
 from bot.services.broadcasts import BroadcastSummary
+from bot.services.labels import Labels
 from bot.services.statistics import FairStats
 
 DAYS_LISTED = 7  # the text lists the last week; the chart shows every day of the period
 _TAG = re.compile(r"<[^>]+>")
 
 
-def _name(names: Mapping[str, str], key: str) -> str:
-    return names.get(key, key)
-
-
 def stats_text(
     t: Translate,
     stats: FairStats,
-    *,
-    topic_names: Mapping[str, str] | None = None,
-    org_names: Mapping[str, str] | None = None,
+    names: Labels | None = None,
 ) -> str:
     """Telegram HTML; every name from data is escaped by the translator."""
-    topic_names, org_names = topic_names or {}, org_names or {}
+    names = names or Labels()
     lines = [t("stats-title"), t("stats-students", total=stats.students, completed=stats.completed)]
     recent = stats.per_day[-DAYS_LISTED:]
     lines += ["", t("stats-per-day", days=len(recent))]
     lines += [t("stats-day", day=d.day.isoformat(), count=d.count) for d in recent]
     lines += ["", t("stats-orgs")]
     lines += [
-        t("stats-org", org=_name(org_names, o.org), matches=o.matches, contacts=o.contacts)
+        t("stats-org", org=names.organisation(o.org), matches=o.matches, contacts=o.contacts)
         for o in stats.per_org
     ] or [t("stats-none")]
     lines += ["", t("stats-topics")]
     lines += [
-        t("stats-topic", topic=_name(topic_names, x.topic), count=x.students) for x in stats.topics
+        t("stats-topic", topic=names.topic(x.topic), count=x.students) for x in stats.topics
     ] or [t("stats-none")]
     lines += ["", t("stats-broadcasts")]
     lines += [_broadcast_line(t, b) for b in stats.broadcasts] or [t("stats-none")]
@@ -76,9 +70,7 @@ def plain(text: str) -> str:
 def stats_chart(
     t: Translate,
     stats: FairStats,
-    *,
-    topic_names: Mapping[str, str] | None = None,
-    org_names: Mapping[str, str] | None = None,
+    names: Labels | None = None,
 ) -> bytes:
     """A 2x2 PNG: registrations per day, matches and contacts per organisation, top interests,
     broadcast delivery. Pure CPU work (about a quarter of a second): run it in a thread."""
@@ -86,7 +78,7 @@ def stats_chart(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    topic_names, org_names = topic_names or {}, org_names or {}
+    names = names or Labels()
     figure = Figure(figsize=(12, 8), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
     days, orgs, topics, delivery = figure.subplots(2, 2).flat
@@ -99,8 +91,8 @@ def stats_chart(
     days.set_title(plain(t("stats-chart-per-day")))
     days.tick_params(axis="x", labelrotation=60, labelsize=8)
 
-    names = [_name(org_names, o.org) for o in stats.per_org][::-1]
-    positions = range(len(names))
+    org_names = [names.organisation(o.org) for o in stats.per_org][::-1]
+    positions = range(len(org_names))
     orgs.barh(
         [p + 0.2 for p in positions],
         [o.matches for o in stats.per_org][::-1],
@@ -115,13 +107,13 @@ def stats_chart(
         label=plain(t("stats-chart-contacts")),
         color="#e8913a",
     )
-    orgs.set_yticks(list(positions), names, fontsize=8)
+    orgs.set_yticks(list(positions), org_names, fontsize=8)
     orgs.set_title(plain(t("stats-chart-orgs")))
-    if names:
+    if org_names:
         orgs.legend(fontsize=8)
 
     topics.barh(
-        [_name(topic_names, x.topic) for x in stats.topics][::-1],
+        [names.topic(x.topic) for x in stats.topics][::-1],
         [x.students for x in stats.topics][::-1],
         color="#4aa564",
     )

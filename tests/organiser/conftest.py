@@ -4,9 +4,11 @@ worker and the progress updates on the same limited Bot, people seeded in the da
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +25,7 @@ from bot.delivery.progress import BroadcastProgress
 from bot.delivery.worker import DeliveryConfig, OutboxWorker
 from bot.fakeapi import FakeTelegramServer, SimUser, Timings
 from bot.i18n import Translator
+from bot.services.fairdata import FairDataStore, load_fair_data
 
 
 @pytest.fixture
@@ -40,6 +43,7 @@ class Console:
     settings: Settings
     sessionmaker: async_sessionmaker[AsyncSession]
     clock: FakeClock
+    fair: FairDataStore
 
     async def person(
         self,
@@ -77,6 +81,17 @@ class Console:
         return user
 
 
+REPO_DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A copy of the repository's data files that a test may edit."""
+    target = tmp_path / "data"
+    shutil.copytree(REPO_DATA, target)
+    return target
+
+
 @pytest.fixture
 def console_rate() -> float:
     """Messages per second of the console's bot (parametrize it to slow sending down)."""
@@ -86,6 +101,7 @@ def console_rate() -> float:
 @pytest.fixture
 async def console(
     console_rate: float,
+    data_dir: Path,
     server: FakeTelegramServer,
     make_settings: Callable[..., Settings],
     database_url: str,
@@ -97,12 +113,16 @@ async def console(
     """Polling + outbox worker + progress updates (every turn: the clock stands still)."""
     admin = server.user("Dana", language_code="en", started=True)
     settings = make_settings(
-        database_url=database_url, admin_ids=str(admin.id), telegram_api_url=server.base_url
+        database_url=database_url,
+        admin_ids=str(admin.id),
+        telegram_api_url=server.base_url,
+        data_dir=data_dir,
     )
+    fair = FairDataStore(load_fair_data(data_dir))
     bot = server.make_bot(default=DefaultBotProperties(parse_mode=ParseMode.HTML))  # as build_bot
     limiter = MemorySendLimiter(console_rate)
     limit_bot(bot, limiter)
-    dispatcher = make_dispatcher(settings=settings)
+    dispatcher = make_dispatcher(settings=settings, fair=fair)
     worker = OutboxWorker(
         bot=bot, sessionmaker=sessionmaker, clock=clock,
         config=DeliveryConfig(rate=console_rate, paid_broadcast=True, poll_interval=0.05,
@@ -115,7 +135,7 @@ async def console(
     tasks = [asyncio.create_task(worker.run(stop)), asyncio.create_task(progress.run(stop))]
     try:
         async with server.polling(dispatcher, bot):
-            yield Console(server, admin, bot, settings, sessionmaker, clock)
+            yield Console(server, admin, bot, settings, sessionmaker, clock, fair)
     finally:
         stop.set()
         await asyncio.gather(*tasks)

@@ -86,6 +86,9 @@ async def test_stats_command_sends_figures_and_a_chart(console: Console) -> None
     text = await console.admin.next_message()
     assert "Fair statistics" in text.text
     assert "Students registered: 5 (profiles completed: 4)" in text.text
+    assert "Ghalam LLP: 2 / 2" in text.text  # names from the catalogue in force
+    assert "Baiterek (Kazakh-Russian joint venture): 0 / 0" in text.text
+    assert "GIS and mapping: 3" in text.text
     chart = await console.admin.next_message(timeout=15)
     assert chart.kind == "photo"
     assert chart.caption == "Fair statistics as of 2025-10-01 12:00"

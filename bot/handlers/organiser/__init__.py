@@ -14,7 +14,7 @@ from aiogram.types import User as TelegramUser
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.handlers.organiser import broadcast, console, stats
+from bot.handlers.organiser import broadcast, console, reload, stats
 from bot.services.organisers import is_organiser
 
 
@@ -41,6 +41,7 @@ def create_router() -> Router:
     router.include_routers(
         broadcast.create_router(),
         stats.create_router(),
+        reload.create_router(),
         console.create_router(),
     )
     return router

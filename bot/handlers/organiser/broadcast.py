@@ -17,10 +17,12 @@ from bot.callbacks import AudienceChoice, BroadcastAction
 from bot.clock import Clock
 from bot.delivery.progress import progress_text, stop_keyboard
 from bot.delivery.worker import build_method
-from bot.i18n import Translate, Translator
+from bot.i18n import Translate
 from bot.services import broadcasts
 from bot.services.audiences import AudienceRegistry, Choice
 from bot.services.broadcasts import BroadcastContent, BroadcastDraft
+from bot.services.fairdata import FairDataStore
+from bot.services.labels import Labels, labels
 
 VALUE_MAX_BYTES = 40  # what fits in callback data next to the prefix and the kind
 
@@ -66,26 +68,31 @@ def audience_keyboard(t: Translate, registry: AudienceRegistry) -> InlineKeyboar
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def value_label(translator: Translator, kind: str, value: str | None) -> str:
+def value_label(t: Translate, names: Labels, kind: str, value: str | None) -> str:
+    """How a parameter value reads: a language's own name, a topic's or organisation's name."""
     if value is None:
         return ""
-    if kind == "lang" and value in translator.languages:
-        return translator.get(value, "language-name")
+    if kind == "lang" and value in t.translator.languages:
+        return t.translator.get(value, "language-name")
+    if kind == "topic":
+        return names.topic(value)
+    if kind == "org":
+        return names.organisation(value)
     return value
 
 
-def audience_label(t: Translate, kind: str, value: str | None) -> str:
+def audience_label(t: Translate, names: Labels, kind: str, value: str | None) -> str:
     label = t(f"audience-{kind}")
-    shown = value_label(t.translator, kind, value)
+    shown = value_label(t, names, kind, value)
     return f"{label}: {shown}" if shown else label
 
 
 def choices_keyboard(
-    translator: Translator, kind: str, choices: list[Choice]
+    t: Translate, names: Labels, kind: str, choices: list[Choice]
 ) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
-            text=f"{value_label(translator, kind, c.value)} ({c.count})",
+            text=f"{value_label(t, names, kind, c.value)} ({c.count})",
             callback_data=AudienceChoice(kind=kind, value=c.value).pack(),
         )
         for c in choices
@@ -136,13 +143,14 @@ async def choose_audience(
     lang: str,
     clock: Clock,
     audiences: AudienceRegistry,
+    fair: FairDataStore | None = None,
 ) -> AnswerCallbackQuery:
     kind = audiences.get(callback_data.kind)
     if kind is not None and kind.takes_value and not callback_data.value:
         choices = await audiences.choices(session, kind.key)
         if not choices:
             return callback.answer(t("broadcast-no-values"), show_alert=True)
-        keyboard = choices_keyboard(t.translator, kind.key, choices)
+        keyboard = choices_keyboard(t, _labels(fair, t), kind.key, choices)
         await bot.edit_message_reply_markup(
             chat_id=callback.from_user.id, message_id=_message_id(callback), reply_markup=keyboard
         )
@@ -160,11 +168,17 @@ async def choose_audience(
         now=clock.now(),
     )
     await state.clear()
-    await _show_preview(bot, callback.from_user.id, t, draft)
+    await _show_preview(bot, callback.from_user.id, t, draft, _labels(fair, t))
     return callback.answer()
 
 
-async def _show_preview(bot: Bot, chat_id: int, t: Translate, draft: BroadcastDraft) -> None:
+def _labels(fair: FairDataStore | None, t: Translate) -> Labels:
+    return labels(fair.current.catalogue if fair is not None else None, t.lang)
+
+
+async def _show_preview(
+    bot: Bot, chat_id: int, t: Translate, draft: BroadcastDraft, names: Labels
+) -> None:
     """The exact message a recipient in the organiser's language gets (without a known name),
     then the summary with Send / Edit / Cancel."""
     name = broadcasts.fallback_name(t.translator, t.lang)
@@ -174,7 +188,7 @@ async def _show_preview(bot: Bot, chat_id: int, t: Translate, draft: BroadcastDr
         "broadcast-preview" if draft.recipients else "broadcast-preview-empty",
         id=draft.id,
         count=draft.recipients,
-        audience=audience_label(t, draft.audience_kind, draft.audience_value),
+        audience=audience_label(t, names, draft.audience_kind, draft.audience_value),
     )
     await bot.send_message(chat_id, summary, reply_markup=preview_keyboard(t, draft))
 

@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Translate
+from bot.services.fairdata import FairDataStore
+from bot.services.labels import Labels, labels
 from bot.services.statistics import FairStats, fair_stats
 from bot.services.stats_report import local_time, stats_chart, stats_text
 
@@ -37,17 +39,23 @@ async def show_stats(
     t: Translate,
     clock: Clock,
     settings: Settings,
+    fair: FairDataStore | None = None,
 ) -> None:
-    stats = await fair_stats(session, now=clock.now(), zone=settings.tz)
-    await message.answer(stats_text(t, stats))
-    task = asyncio.create_task(send_chart(bot, message.chat.id, t, stats))
+    catalogue = fair.current.catalogue if fair is not None else None
+    organisations = list(catalogue.exhibitors) if catalogue is not None else []
+    stats = await fair_stats(
+        session, now=clock.now(), zone=settings.tz, organisations=organisations
+    )
+    names = labels(catalogue, t.lang)
+    await message.answer(stats_text(t, stats, names))
+    task = asyncio.create_task(send_chart(bot, message.chat.id, t, stats, names))
     _drawing.add(task)
     task.add_done_callback(_drawing.discard)
 
 
-async def send_chart(bot: Bot, chat_id: int, t: Translate, stats: FairStats) -> None:
+async def send_chart(bot: Bot, chat_id: int, t: Translate, stats: FairStats, names: Labels) -> None:
     try:
-        png = await asyncio.to_thread(stats_chart, t, stats)
+        png = await asyncio.to_thread(stats_chart, t, stats, names)
         await bot.send_photo(
             chat_id,
             BufferedInputFile(png, filename="fair-stats.png"),

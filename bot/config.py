@@ -45,6 +45,13 @@ class DatabaseSettings(BaseSettings):
         return value
 
 
+class ReportSettings(DatabaseSettings):
+    """What `fairbot stats` needs: the database, the forum's time zone, the data directory."""
+
+    tz: ZoneInfo = ZoneInfo("Asia/Almaty")
+    data_dir: Path = Path("data")
+
+
 class Settings(DatabaseSettings):
     """Everything a fairbot process needs to know about its surroundings.
 
@@ -237,6 +244,13 @@ def load_settings(**overrides: Any) -> Settings:
     """
     try:
         return Settings(**overrides)
+    except ValidationError as error:
+        raise SettingsError(_describe(error)) from None
+
+
+def load_report_settings(**overrides: Any) -> ReportSettings:
+    try:
+        return ReportSettings(**overrides)
     except ValidationError as error:
         raise SettingsError(_describe(error)) from None
 

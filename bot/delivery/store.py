@@ -170,13 +170,22 @@ async def release(session: AsyncSession, *, worker: str, ids: Sequence[int]) -> 
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def reclaim_expired(session: AsyncSession, *, now: datetime, max_attempts: int) -> int:
-    """Rows whose worker's lease ran out (it died) go back to "pending", counted as an attempt
-    (it may have been sent); a row that outlived `max_attempts` workers is marked failed."""
-    lapsed = (_outbox.c.status == "sending", _outbox.c.claimed_until < now)
+async def reclaim_expired(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    max_attempts: int,
+    dead_workers: Sequence[str] = (),
+) -> int:
+    """Rows whose worker's lease ran out (it died), or whose worker is known to be dead, go back
+    to "pending", counted as an attempt (they may have been sent); a row that outlived
+    `max_attempts` workers is marked failed. Returns how many went back."""
+    lapsed = _outbox.c.claimed_until < now
+    if dead_workers:
+        lapsed = lapsed | _outbox.c.claimed_by.in_(list(dead_workers))
     await session.execute(
         update(_outbox)
-        .where(*lapsed, _outbox.c.attempts + 1 >= max_attempts)
+        .where(_outbox.c.status == "sending", lapsed, _outbox.c.attempts + 1 >= max_attempts)
         .values(
             status="failed",
             attempts=_outbox.c.attempts + 1,
@@ -187,7 +196,7 @@ async def reclaim_expired(session: AsyncSession, *, now: datetime, max_attempts:
     )
     result = await session.execute(
         update(_outbox)
-        .where(*lapsed)
+        .where(_outbox.c.status == "sending", lapsed)
         .values(
             status="pending",
             attempts=_outbox.c.attempts + 1,
@@ -196,6 +205,16 @@ async def reclaim_expired(session: AsyncSession, *, now: datetime, max_attempts:
         )
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def claimants(session: AsyncSession) -> list[str]:
+    """Workers holding rows now."""
+    rows = await session.scalars(
+        select(_outbox.c.claimed_by)
+        .where(_outbox.c.status == "sending", _outbox.c.claimed_by.is_not(None))
+        .distinct()
+    )
+    return [str(name) for name in rows]
 
 
 async def in_flight(session: AsyncSession) -> int:

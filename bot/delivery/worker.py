@@ -65,7 +65,7 @@ class DeliveryConfig:
     backoff_base: float = 1.0
     backoff_cap: float = 300.0
     send_timeout: float = 20.0
-    flush_interval: float = 0.1
+    flush_interval: float = 0.02  # outcomes wait at most this long to be written together
     poll_interval: float = 0.5
     maintenance_interval: float = 2.0
     shutdown_grace: float = 5.0
@@ -90,7 +90,8 @@ class DeliveryConfig:
 
     @property
     def batch_size(self) -> int:
-        return self.batch or max(5, min(1000, math.ceil(self.rate)))
+        """Rows claimed at once: about half a second of sending."""
+        return self.batch or max(5, min(500, math.ceil(self.rate / 2)))
 
     @property
     def lease(self) -> timedelta:
@@ -164,7 +165,9 @@ class OutboxWorker:
         self.sessionmaker = sessionmaker
         self.clock = clock
         self.config = config
-        self.name = name or f"{socket.gethostname()[:32]}:{os.getpid()}:{secrets.token_hex(3)}"
+        # host:pid:random: lets a restarted process on the same machine recognise the rows a
+        # dead predecessor held (see _dead_here) and take them over without waiting for leases.
+        self.name = name or f"{_host()}:{os.getpid()}:{secrets.token_hex(3)}"
         self.stats = WorkerStats()
         self._queue: asyncio.PriorityQueue[tuple[int, datetime, int, Claimed]] = (
             asyncio.PriorityQueue()
@@ -187,7 +190,7 @@ class OutboxWorker:
             self.config.lease_seconds,
         )
         with contextlib.suppress(Exception):
-            await self._maintain()
+            await self._maintain(at_start=True)
         senders = [
             asyncio.create_task(self._sender(), name=f"outbox-sender-{n}")
             for n in range(self.config.senders)
@@ -241,8 +244,7 @@ class OutboxWorker:
                 outcome = await self._send(row)
                 self._outcomes.append(outcome)
                 self._count(row, outcome)
-                if len(self._outcomes) >= self.config.batch_size:
-                    self._flush_now.set()
+                self._flush_now.set()
             finally:
                 self._sending -= 1
                 if self._sending == 0:
@@ -311,10 +313,15 @@ class OutboxWorker:
     # -- recording and leases -------------------------------------------------------------------
 
     async def _recorder(self, stop: asyncio.Event) -> None:
+        """Writes outcomes as soon as there are some, gathering what arrives within
+        `flush_interval` into one transaction: a message sent is recorded within tens of
+        milliseconds, which is what keeps the duplicates after a crash few."""
         while not stop.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._flush_now.wait(), self.config.flush_interval)
+            await self._flush_now.wait()
             self._flush_now.clear()
+            if stop.is_set():
+                break
+            await asyncio.sleep(self.config.flush_interval)
             await self._flush()
         await self._flush()
 
@@ -335,6 +342,7 @@ class OutboxWorker:
             )
             self._outcomes[:0] = outcomes
             await asyncio.sleep(self.config.poll_interval)
+            self._flush_now.set()
 
     async def _keeper(self) -> None:
         """Renews this worker's leases and takes over the rows of workers that died."""
@@ -346,12 +354,15 @@ class OutboxWorker:
             except Exception as error:  # noqa: BLE001 - tried again next time
                 log.warning("outbox lease upkeep failed (%s)", type(error).__name__)
 
-    async def _maintain(self) -> None:
+    async def _maintain(self, *, at_start: bool = False) -> None:
         async with self.sessionmaker() as session, session.begin():
             now = self.clock.now()
+            dead: list[str] = []
+            if at_start:
+                dead = [n for n in await store.claimants(session) if _dead_here(n, self.name)]
             await store.renew_leases(session, worker=self.name, now=now, lease=self.config.lease)
             taken = await store.reclaim_expired(
-                session, now=now, max_attempts=self.config.max_attempts
+                session, now=now, max_attempts=self.config.max_attempts, dead_workers=dead
             )
         if taken:
             log.warning("took over %s outbox rows whose worker stopped", taken)
@@ -390,6 +401,28 @@ class OutboxWorker:
             self.stats.failed,
             self.stats.blocked,
         )
+
+
+def _host() -> str:
+    return socket.gethostname()[:32].replace(":", "-")
+
+
+def _dead_here(worker: str, me: str) -> bool:
+    """Whether `worker` ran on this machine in a process that no longer exists. A process with
+    our own pid but another name is a predecessor that died (pids are unique while alive)."""
+    host, _, rest = worker.partition(":")
+    pid, _, _ = rest.partition(":")
+    if host != _host() or not pid.isdigit() or worker == me:
+        return False
+    if int(pid) == os.getpid():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # e.g. PermissionError: it exists, under another user
+        return False
+    return False
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

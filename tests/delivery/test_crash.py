@@ -42,7 +42,7 @@ async def start_bot(
         DATABASE_URL=database_url,
         DELIVERY_RATE="100",
         PAID_BROADCAST="true",
-        DELIVERY_LEASE_SECONDS="2",
+        DELIVERY_LEASE_SECONDS="60",  # a restart here takes over at once, not after the lease
         LOG_FORMAT="json",
         TZ="Asia/Almaty",
         DATA_DIR=str(DATA_DIR),

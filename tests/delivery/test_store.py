@@ -75,6 +75,21 @@ async def test_rows_of_a_dead_worker_are_taken_over_after_the_lease(
     assert await statuses(sessionmaker) == {"sending": 3}
 
 
+async def test_rows_of_a_worker_known_dead_are_taken_over_at_once(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    await enqueue_texts(sessionmaker, clock, [1, 2, 3])
+    await _claim(sessionmaker, clock, "dead", 2)
+    await _claim(sessionmaker, clock, "alive", 1)
+    async with sessionmaker() as session, session.begin():
+        assert sorted(await store.claimants(session)) == ["alive", "dead"]
+        taken = await store.reclaim_expired(
+            session, now=clock.now(), max_attempts=5, dead_workers=["dead"]
+        )
+    assert taken == 2
+    assert await statuses(sessionmaker) == {"pending": 2, "sending": 1}
+
+
 async def test_renewed_leases_are_kept_and_released_rows_go_back(
     sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
 ) -> None:

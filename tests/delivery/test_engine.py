@@ -8,13 +8,14 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import FakeClock
 from bot.db.models import OutboxMessage, User
 from bot.delivery.limiter import MemorySendLimiter, limit_bot
-from bot.delivery.outbox import Priority, delivery_by_key, delivery_counts
+from bot.delivery.outbox import Outgoing, Priority, delivery_by_key, delivery_counts, enqueue
 from bot.fakeapi import FakeTelegramServer
 from tests.delivery.conftest import (
     add_people,
@@ -262,3 +263,44 @@ async def test_a_reply_is_not_queued_behind_a_broadcast(
     assert left > 15, "the broadcast should still be going"
     assert waited < 0.25  # a slot or two at 24/s, not the second or more of broadcast queued
     assert server.stats.requests_during_ban == 0
+
+
+async def test_payloads_keep_their_buttons_and_formatting(
+    server: FakeTelegramServer,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+    run_worker: Callable[..., Any],
+) -> None:
+    (person,) = await add_people(server, sessionmaker, clock, 1)
+    keyboard = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="Open", callback_data="lead:7")]]
+    )
+    async with sessionmaker() as session, session.begin():
+        await enqueue(
+            session,
+            [
+                Outgoing(
+                    person.id,
+                    {
+                        "method": "sendMessage",
+                        "text": "New lead: <b>Ann</b>",
+                        "parse_mode": "HTML",
+                        "reply_markup": keyboard.model_dump(exclude_none=True),
+                    },
+                    dedup_key="lead:7",
+                )
+            ],
+            kind="lead",
+            priority=Priority.NOTIFICATION,
+            now=clock.now(),
+        )
+    async with run_worker():
+        await wait_for_outbox(sessionmaker)
+    (message,) = person.messages
+    assert message.text == "New lead: Ann"
+    assert message.entities[0]["type"] == "bold"
+    assert message.buttons[0].callback_data == "lead:7"
+    async with sessionmaker() as session:
+        delivery = await delivery_by_key(session, "lead:7")
+    assert delivery is not None
+    assert delivery.message_id == message.message_id

@@ -1,4 +1,4 @@
-"""delivery and organisers
+"""Delivery and organisers: outbox message ids, broadcasts, organisers, audit log, representatives
 
 Revision ID: 4073d75e7405
 Revises: 78d43b7ebd6d

@@ -105,6 +105,10 @@ class SendLimiter(Protocol):
         """Telegram said 429: hand out no slot for `seconds` (every process, every priority)."""
         ...
 
+    async def banned_for(self) -> float:
+        """Seconds the current ban still lasts (0 when there is none)."""
+        ...
+
     async def close(self) -> None: ...
 
 
@@ -189,8 +193,7 @@ class MemorySendLimiter:
         self._ban_until = 0.0
         self._gate = _PriorityGate(self._take)
 
-    @property
-    def banned_for(self) -> float:
+    async def banned_for(self) -> float:
         return max(0.0, self._ban_until - self._clock())
 
     async def _take(self) -> float:

@@ -53,7 +53,7 @@ def progress_text(t: Translate, state: BroadcastState) -> str:
     if state.status == "cancelled":
         return t(
             "broadcast-progress-cancelling",
-            id=state.id,
+            id=str(state.id),
             sent=state.sent,
             total=total,
             left=state.left,
@@ -66,7 +66,7 @@ def progress_text(t: Translate, state: BroadcastState) -> str:
         shown_rate = eta = t("rate-unknown")
     return t(
         "broadcast-progress",
-        id=state.id,
+        id=str(state.id),
         bar=bar,
         percent=percent,
         sent=state.sent,
@@ -81,7 +81,7 @@ def progress_text(t: Translate, state: BroadcastState) -> str:
 
 def report_text(t: Translate, state: BroadcastState) -> str:
     common = {
-        "id": state.id,
+        "id": str(state.id),
         "sent": state.sent,
         "total": state.recipients,
         "failed": state.failed,

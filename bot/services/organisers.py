@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Organiser
+from bot.db.models import Organiser, User
 from bot.services import audit
 
 
@@ -25,6 +25,12 @@ async def is_organiser(session: AsyncSession, user_id: int, admin_ids: Collectio
     if user_id in admin_ids:
         return True
     return await session.get(Organiser, user_id) is not None
+
+
+async def language(session: AsyncSession, user_id: int) -> str | None:
+    """The language a person chose in the bot, if they ever wrote to it."""
+    user = await session.get(User, user_id)
+    return user.language if user is not None else None
 
 
 async def organisers(session: AsyncSession, admin_ids: Collection[int]) -> list[OrganiserInfo]:

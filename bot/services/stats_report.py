@@ -53,7 +53,7 @@ def _broadcast_line(t: Translate, summary: BroadcastSummary) -> str:
         audience += f":{summary.audience_value}"
     return t(
         "stats-broadcast",
-        id=summary.id,
+        id=str(summary.id),
         audience=audience,
         sent=counts["sent"],
         failed=counts["failed"] + counts["expired"],

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import FakeClock
 from bot.db.models import AuditEntry, ContactShare, StudentMatch
 from bot.delivery.outbox import Outgoing, Priority, enqueue
+from bot.fakeapi import SimUser
 from bot.i18n import Translator
 from bot.services import broadcasts
 from bot.services.statistics import fair_stats
@@ -115,8 +116,14 @@ async def test_admins_appoint_and_remove_organisers(console: Console) -> None:
     await helper.send("/broadcast")
     assert "I don't know the command" in (await helper.next_message()).text
 
+    def menu(person: SimUser) -> list[str]:
+        return [command["command"] for command in console.server.commands_for(person)]
+
+    assert menu(admin)[-6:] == ["broadcast", "stats", "reload", "organisers", "audit", "console"]
+    assert menu(helper) == []
     await admin.send(f"/organisers add {helper.id}")
     assert (await admin.next_message()).text == f"{helper.id} is now an organiser."
+    assert "broadcast" in menu(helper)
     await admin.send(f"/organisers add {helper.id}")
     assert (await admin.next_message()).text == f"{helper.id} is an organiser already."
     await admin.send("/organisers add someone")
@@ -140,6 +147,7 @@ async def test_admins_appoint_and_remove_organisers(console: Console) -> None:
     await admin.next_message()
     removed = await admin.press(f"Remove {helper.id}")
     assert removed.text == f"{helper.id} is no longer an organiser."
+    assert menu(helper) == []
     assert f"{helper.id}" not in (await admin.next_message()).text
     await helper.send("/stats")
     assert "I don't know the command" in (await helper.next_message()).text

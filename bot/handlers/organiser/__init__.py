@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.handlers.organiser import broadcast, console, reload, stats
+from bot.handlers.organiser.menu import show_menus
 from bot.services.organisers import is_organiser
 
 
@@ -38,6 +39,7 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private", IsOrganiser())
     router.callback_query.filter(IsOrganiser())
+    router.startup.register(show_menus)
     router.include_routers(
         broadcast.create_router(),
         stats.create_router(),

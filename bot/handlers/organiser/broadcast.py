@@ -186,7 +186,7 @@ async def _show_preview(
     await bot(build_method(chat_id, payload, paid=False))
     summary = t(
         "broadcast-preview" if draft.recipients else "broadcast-preview-empty",
-        id=draft.id,
+        id=str(draft.id),
         count=draft.recipients,
         audience=audience_label(t, names, draft.audience_kind, draft.audience_value),
     )
@@ -251,7 +251,7 @@ async def drop(
         session, callback_data.id, organiser_id=organiser, now=clock.now()
     ):
         return callback.answer(t("broadcast-stale"), show_alert=True)
-    await _edit(bot, callback, t("broadcast-discarded", id=callback_data.id), None)
+    await _edit(bot, callback, t("broadcast-discarded", id=str(callback_data.id)), None)
     return callback.answer()
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import OrganiserAction
 from bot.clock import Clock
 from bot.config import Settings
+from bot.handlers.organiser.menu import hide_menu, show_menu
 from bot.i18n import Translate
 from bot.services import audit, organisers
 
@@ -57,6 +58,7 @@ async def _listing(
 async def manage_organisers(
     message: Message,
     command: CommandObject,
+    bot: Bot,
     session: AsyncSession,
     settings: Settings,
     t: Translate,
@@ -76,10 +78,14 @@ async def manage_organisers(
         done = await organisers.appoint(
             session, admin_id=admin, user_id=user_id, admin_ids=settings.admin_ids, now=now
         )
+        if done:
+            await show_menu(bot, t.translator, user_id, await organisers.language(session, user_id))
         return message.answer(
             t("organiser-added" if done else "organiser-already", id=str(user_id))
         )
     done = await organisers.remove(session, admin_id=admin, user_id=user_id, now=now)
+    if done:
+        await hide_menu(bot, user_id)
     return message.answer(
         t("organiser-removed" if done else "organiser-not-found", id=str(user_id))
     )
@@ -100,6 +106,8 @@ async def remove_by_button(
     done = await organisers.remove(
         session, admin_id=callback.from_user.id, user_id=user_id, now=clock.now()
     )
+    if done:
+        await hide_menu(bot, user_id)
     if callback.message is not None:
         text, markup = await _listing(session, settings, t)
         await bot.edit_message_text(

@@ -134,3 +134,12 @@ organiser-help =
     /reload — re-read the data files
     /organisers — who can use this console
     /audit — recent organiser actions
+
+## Menu (organisers only)
+
+menu-broadcast = Broadcast a message
+menu-stats = Fair statistics
+menu-reload = Re-read the data files
+menu-organisers = Who can use the console
+menu-audit = Recent organiser actions
+menu-console = Organiser console help

@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 import io
 import re
+import textwrap
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translate
@@ -67,6 +69,10 @@ def plain(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
+def _wrap(text: str, width: int = 32) -> str:
+    return textwrap.fill(text, width) if len(text) > width else text
+
+
 def stats_chart(
     t: Translate,
     stats: FairStats,
@@ -83,15 +89,18 @@ def stats_chart(
     FigureCanvasAgg(figure)
     days, orgs, topics, delivery = figure.subplots(2, 2).flat
 
+    def title(axes: Any, key: str) -> None:
+        axes.set_title(_wrap(plain(t(key)), 40), fontsize=11)
+
     days.bar(
         [d.day.strftime("%m-%d") for d in stats.per_day],
         [d.count for d in stats.per_day],
         color="#3b7dd8",
     )
-    days.set_title(plain(t("stats-chart-per-day")))
+    title(days, "stats-chart-per-day")
     days.tick_params(axis="x", labelrotation=60, labelsize=8)
 
-    org_names = [names.organisation(o.org) for o in stats.per_org][::-1]
+    org_names = [_wrap(names.organisation(o.org)) for o in stats.per_org][::-1]
     positions = range(len(org_names))
     orgs.barh(
         [p + 0.2 for p in positions],
@@ -107,17 +116,17 @@ def stats_chart(
         label=plain(t("stats-chart-contacts")),
         color="#e8913a",
     )
-    orgs.set_yticks(list(positions), org_names, fontsize=8)
-    orgs.set_title(plain(t("stats-chart-orgs")))
+    orgs.set_yticks(list(positions), org_names, fontsize=7)
+    title(orgs, "stats-chart-orgs")
     if org_names:
-        orgs.legend(fontsize=8)
+        orgs.legend(fontsize=8, loc="best")
 
     topics.barh(
-        [names.topic(x.topic) for x in stats.topics][::-1],
+        [_wrap(names.topic(x.topic)) for x in stats.topics][::-1],
         [x.students for x in stats.topics][::-1],
         color="#4aa564",
     )
-    topics.set_title(plain(t("stats-chart-topics")))
+    title(topics, "stats-chart-topics")
     topics.tick_params(axis="y", labelsize=8)
 
     parts = [
@@ -129,12 +138,13 @@ def stats_chart(
     totals = dict(stats.delivery)
     totals["failed"] = totals.get("failed", 0) + totals.get("expired", 0)
     totals["left"] = totals.get("pending", 0) + totals.get("sending", 0)
-    delivery.bar(
-        [plain(t(f"stats-chart-{key}")) for key, _ in parts],
-        [totals.get(key, 0) for key, _ in parts],
-        color=[c for _, c in parts],
+    delivery.barh(
+        [plain(t(f"stats-chart-{key}")) for key, _ in parts][::-1],
+        [totals.get(key, 0) for key, _ in parts][::-1],
+        color=[c for _, c in parts][::-1],
     )
-    delivery.set_title(plain(t("stats-chart-delivery")))
+    title(delivery, "stats-chart-delivery")
+    delivery.tick_params(axis="y", labelsize=9)
 
     figure.suptitle(plain(t("stats-chart-caption", when=local_time(stats))))
     buffer = io.BytesIO()

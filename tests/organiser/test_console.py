@@ -51,7 +51,11 @@ async def seed_fair(console: Console) -> None:
         dismissed.dismissed_at = clock.now()
         await enqueue(
             session,
-            [Outgoing(p.id, {"method": "sendMessage", "text": "x"}) for p in people[:3]],
+            # Due tomorrow, so that the console's running worker leaves them pending.
+            [
+                Outgoing(p.id, {"method": "sendMessage", "text": "x"}, not_before=clock.now() + day)
+                for p in people[:3]
+            ],
             kind=broadcasts.KIND, priority=Priority.BROADCAST, now=clock.now(), ref="99",
         )  # fmt: skip
 

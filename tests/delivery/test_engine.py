@@ -8,12 +8,15 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import FakeClock
 from bot.db.models import OutboxMessage, User
+from bot.delivery.limiter import RedisSendLimiter, limit_bot
 from bot.delivery.outbox import Outgoing, Priority, delivery_by_key, delivery_counts, enqueue
 from bot.fakeapi import FakeTelegramServer
 from tests.delivery.conftest import (
@@ -226,3 +229,43 @@ async def test_payloads_keep_their_buttons_and_formatting(
         delivery = await delivery_by_key(session, "lead:7")
     assert delivery is not None
     assert delivery.message_id == message.message_id
+
+
+@pytest.mark.redis
+async def test_two_workers_share_the_outbox_and_one_rate(
+    server: FakeTelegramServer,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: FakeClock,
+    run_worker: Callable[..., Any],
+    redis: Redis,
+    redis_prefix: str,
+) -> None:
+    """Two bot processes (here: two workers, bots and Redis limiters) on one database: each
+    message goes once, and together they keep to the token's one rate."""
+    server.rate_limit = 30
+    people = await add_people(server, sessionmaker, clock, 60)
+    await enqueue_texts(sessionmaker, clock, [p.id for p in people])
+    limiters = [
+        RedisSendLimiter(redis, prefix=redis_prefix, bot_id=server.token.split(":")[0], rate=25)
+        for _ in range(2)
+    ]
+    bots = [server.make_bot() for _ in limiters]
+    for bot, limiter in zip(bots, limiters, strict=True):
+        limit_bot(bot, limiter)
+    try:
+        async with (
+            run_worker(rate=25, limiter=limiters[0], bot=bots[0], batch=6) as first,
+            run_worker(rate=25, limiter=limiters[1], bot=bots[1], batch=6) as second,
+        ):
+            await wait_for_outbox(sessionmaker, timeout=15)
+    finally:
+        for bot in bots:
+            await bot.session.close()
+    per_chat = deliveries_per_chat(server)
+    assert set(per_chat.values()) == {1}
+    assert len(per_chat) == 60
+    assert first.worker.stats.sent > 10
+    assert second.worker.stats.sent > 10
+    calls = server.calls("sendMessage", ok=True)
+    assert (len(calls) - 1) / (calls[-1].monotonic - calls[0].monotonic) < 26
+    assert server.stats.requests_during_ban == 0

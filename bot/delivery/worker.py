@@ -189,6 +189,7 @@ class OutboxWorker:
             self.config.batch_size,
             self.config.lease_seconds,
         )
+        _running_here.add(self.name)
         with contextlib.suppress(Exception):
             await self._maintain(at_start=True)
         senders = [
@@ -202,6 +203,7 @@ class OutboxWorker:
             await self._claim_loop(stop)
         finally:
             await self._shut_down(senders, recorder, recorder_stop, keeper)
+            _running_here.discard(self.name)
 
     async def _claim_loop(self, stop: asyncio.Event) -> None:
         batch = self.config.batch_size
@@ -359,7 +361,7 @@ class OutboxWorker:
             now = self.clock.now()
             dead: list[str] = []
             if at_start:
-                dead = [n for n in await store.claimants(session) if _dead_here(n, self.name)]
+                dead = [n for n in await store.claimants(session) if _dead_here(n)]
             await store.renew_leases(session, worker=self.name, now=now, lease=self.config.lease)
             taken = await store.reclaim_expired(
                 session, now=now, max_attempts=self.config.max_attempts, dead_workers=dead
@@ -407,12 +409,17 @@ def _host() -> str:
     return socket.gethostname()[:32].replace(":", "-")
 
 
-def _dead_here(worker: str, me: str) -> bool:
-    """Whether `worker` ran on this machine in a process that no longer exists. A process with
-    our own pid but another name is a predecessor that died (pids are unique while alive)."""
+# Workers running in this process (normally one); see _dead_here.
+_running_here: set[str] = set()
+
+
+def _dead_here(worker: str) -> bool:
+    """Whether `worker` ran on this machine in a process that no longer exists. One with our own
+    pid that is not running here was a predecessor that died (a pid is unique while alive, and a
+    restarted container often gets the same pid and host name)."""
     host, _, rest = worker.partition(":")
     pid, _, _ = rest.partition(":")
-    if host != _host() or not pid.isdigit() or worker == me:
+    if host != _host() or not pid.isdigit() or worker in _running_here:
         return False
     if int(pid) == os.getpid():
         return True

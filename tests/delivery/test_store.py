@@ -4,6 +4,7 @@ over, stale outcomes ignored."""
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -154,3 +155,21 @@ async def test_cancel_leaves_claimed_rows_alone(
         assert await cancel_pending(session, kind="broadcast", ref="9") == 7
         counts = await delivery_counts(session, kind="broadcast", ref="9")
     assert (counts["cancelled"], counts["sending"], counts.left, counts.total) == (7, 3, 3, 10)
+
+
+def test_which_claimants_are_known_dead() -> None:
+    from bot.delivery.worker import _dead_here, _host, _running_here
+
+    here, pid = _host(), os.getpid()
+    gone = 2**22 + 12345  # above Linux's default pid_max: no such process
+    running = f"{here}:{pid}:aaaaaa"
+    _running_here.add(running)
+    try:
+        assert not _dead_here(running)
+        assert _dead_here(f"{here}:{pid}:bbbbbb")  # our pid, not running here: a predecessor
+        assert _dead_here(f"{here}:{gone}:cccccc")
+        assert not _dead_here(f"{here}:1:dddddd") or pid == 1  # pid 1 always exists
+        assert not _dead_here(f"elsewhere:{gone}:eeeeee")  # another machine: wait for the lease
+        assert not _dead_here("w1")
+    finally:
+        _running_here.discard(running)

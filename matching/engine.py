@@ -41,10 +41,12 @@ from matching.catalogue import (
     Opening,
     OpeningKind,
 )
-from matching.text import Token, is_ending, tokenize
+from matching.text import Token, is_ending, others_spans, tokenize
+from matching.text import stems as stem_of
 
 ReasonSource = Literal["text", "topic", "field"]
 ORG_PREFIX = "org:"  # pseudo-topics for exhibitors named by the student ("org:baiterek")
+OFF_PREFIX = "off:"  # fields no exhibitor works in ("off:healthcare"), from offtopic.yaml
 FloatArray = npt.NDArray[np.float32]
 
 # Tuning constants, measured on tests/eval (see `fairbot eval`).
@@ -57,6 +59,8 @@ BROADER_SHARE = 0.5
 CORE, SECONDARY, OPENING_ONLY = 1.0, 0.5, 0.35
 MIN_EVIDENCE = 0.6  # evidence below this (generic words only) is scored as if it were this much
 MIN_SCORE = 10.0  # the engine's cut-off: below it an exhibitor is not a match
+OFF_WEIGHT = 1.25  # an off-domain field weighs this much against the student's topics
+OTHERS_SHARE = 0.25  # what is said about someone else ("my friend studies physics")
 SEEKING_BONUS = 1.05
 LANGUAGE_MALUS = 0.95
 MAX_OPENINGS = 3
@@ -141,17 +145,25 @@ class _AliasHit:
     positions: frozenset[int]
     strength: float
     length: int
+    ambiguous: bool = False
 
 
 class TopicIndex:
-    """The taxonomy's aliases (and exhibitors' names) prepared for fuzzy lookup of free text."""
+    """The taxonomy's aliases (and exhibitors' names) prepared for fuzzy lookup of free text.
+
+    Entries are the taxonomy's topics, then one per exhibitor (its names), then one per
+    off-domain field (`first_org` and `first_off` say where each part starts).
+    """
 
     def __init__(self, catalogue: Catalogue) -> None:
-        # Specificity of every entry: the topic's weight; an exhibitor's own name is specific.
-        self.weights = [t.weight for t in catalogue.topics.values()] + [1.0] * len(
-            catalogue.exhibitors
-        )
         self.first_org = len(catalogue.topics)
+        self.first_off = self.first_org + len(catalogue.exhibitors)
+        # Specificity of every entry: the topic's weight; an exhibitor's own name is specific.
+        self.weights = [
+            *(t.weight for t in catalogue.topics.values()),
+            *([1.0] * len(catalogue.exhibitors)),
+            *(f.weight for f in catalogue.off_domain.values()),
+        ]
         entries: list[tuple[str, list[str]]] = [
             (tid, [*topic.name.get_all(), *(a for _, a in topic.aliases.all())])
             for tid, topic in catalogue.topics.items()
@@ -160,28 +172,46 @@ class TopicIndex:
             (ORG_PREFIX + slug, [*ex.name.get_all(), *ex.aliases])
             for slug, ex in catalogue.exhibitors.items()
         ]
+        entries += [
+            (OFF_PREFIX + fid, [*f.name.get_all(), *(a for _, a in f.aliases.all())])
+            for fid, f in catalogue.off_domain.items()
+        ]
+        ambiguous = [
+            {tuple(stem_of(a)) for _, a in topic.ambiguous.all()}
+            for topic in catalogue.topics.values()
+        ]
         self.topic_ids = [tid for tid, _ in entries]
         self.position = {tid: i for i, tid in enumerate(self.topic_ids)}
         vocab: dict[str, int] = {}
         alias_keys: set[tuple[int, tuple[int, ...], tuple[bool, ...] | None]] = set()
         self.aliases: list[tuple[int, tuple[int, ...]]] = []
         self.alias_latin: list[tuple[bool, ...] | None] = []
+        self.alias_ambiguous: list[bool] = []
+        on_words: set[int] = set()
         for t, (_, names) in enumerate(entries):
             for alias in names:
                 tokens = tokenize(alias)
                 if all(tok.stem.isdigit() for tok in tokens):  # "Organisation 17" is not "17"
                     continue
                 ids = tuple(vocab.setdefault(tok.stem, len(vocab)) for tok in tokens)
+                if t < self.first_off:
+                    on_words.update(ids)
                 # An exhibitor's name matches word by word in its own script only: "Ghalam" is
                 # the company, «ғалам» the universe.
-                is_org = t >= len(catalogue.topics)
+                is_org = self.first_org <= t < self.first_off
                 latin = tuple(tok.latin for tok in tokens) if is_org else None
                 if (t, ids, latin) not in alias_keys:
                     alias_keys.add((t, ids, latin))
                     self.aliases.append((t, ids))
                     self.alias_latin.append(latin)
+                    self.alias_ambiguous.append(
+                        t < self.first_org and tuple(tok.stem for tok in tokens) in ambiguous[t]
+                    )
         self.vocab = list(vocab)
         self.vocab_ids = vocab
+        # Words only off-domain fields use are matched exactly, never as a variant of another
+        # word: "гороскоп" is not a typo of "гироскоп", "жұлдызнама" not a form of "жұлдыз".
+        self.off_only = frozenset(w for w, i in vocab.items() if i not in on_words)
         self.by_vocab: list[list[int]] = [[] for _ in self.vocab]
         for a, (_, ids) in enumerate(self.aliases):
             for v in set(ids):
@@ -201,13 +231,37 @@ class TopicIndex:
         new = [s for s in dict.fromkeys(stems) if s not in self._cache]
         if not new:
             return
-        fuzzy = [s for s in new if _fuzzy_ok(s)]
+        fuzzy = [s for s in new if _fuzzy_ok(s) and s not in self.off_only]
         workers = -1 if len(fuzzy) >= 256 else 1  # starting threads costs more than small work
         for s in new:
             exact = self.vocab_ids.get(s)
             self._cache[s] = ((exact, 1.0),) if exact is not None else ()
         if not fuzzy or not self._long_words:
             return
+        prefix = process.cdist(
+            fuzzy, self._long_words, scorer=Prefix.similarity, dtype=np.int32, workers=workers
+        )
+        q_len = np.array([len(s) for s in fuzzy], dtype=np.int32)[:, None]
+        v_len = self._long_len[None, :]
+        shorter = np.minimum(q_len, v_len)
+        longer = np.maximum(q_len, v_len)
+        # Candidates for "same stem, other endings"; the endings themselves are checked below.
+        # A 4-letter common prefix is too little for a long ending ("geode", "geodinam").
+        by_prefix = (
+            (prefix >= MIN_FUZZY_LEN)
+            & (prefix >= shorter - 1)
+            & (longer - prefix <= np.where(prefix == MIN_FUZZY_LEN, 2, 5))
+        )
+        found: dict[str, list[tuple[int, float]]] = {}
+        # A word the vocabulary knows, as it is or with other endings, is not a typo of another
+        # one: "Ghalam" is not "ғалам", "платаларын" (boards) not "планеталар" (planets).
+        known = np.array([s in self.vocab_ids for s in fuzzy])
+        rows, cols = np.nonzero(by_prefix)
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            a, b, p = fuzzy[r], self._long_words[c], int(prefix[r, c])
+            if is_ending(a[p:]) and is_ending(b[p:]):
+                found.setdefault(a, []).append((int(self._long_idx[c]), PREFIX_SIM))
+                known[r] = True
         ratio = process.cdist(
             fuzzy,
             self._long_words,
@@ -216,21 +270,14 @@ class TopicIndex:
             score_cutoff=80,
             workers=workers,
         )
-        prefix = process.cdist(
-            fuzzy, self._long_words, scorer=Prefix.similarity, dtype=np.int32, workers=workers
-        )
-        q_len = np.array([len(s) for s in fuzzy], dtype=np.int32)[:, None]
-        v_len = self._long_len[None, :]
-        shorter = np.minimum(q_len, v_len)
-        longer = np.maximum(q_len, v_len)
         # One substitution is a typo in a long word but another word in a short one. Typos keep
         # the first letter; long words that only share their ending are different words
         # ("геодинамика", "термодинамика").
         need = np.where(shorter <= 6, 88, np.where(shorter <= 8, 85, 80))
-        # A word the taxonomy knows is not a typo of another one ("Ghalam" is not "ғалам").
-        known = np.array([s in self.vocab_ids for s in fuzzy])[:, None]
         # In a 5-letter stem only the end may differ ("музыка" is not "мұздық").
-        typo_ok = (shorter >= MIN_TYPO_LEN) & (prefix >= np.where(shorter == 5, 4, 1)) & ~known
+        typo_ok = (
+            (shorter >= MIN_TYPO_LEN) & (prefix >= np.where(shorter == 5, 4, 1)) & ~known[:, None]
+        )
         by_ratio = np.where(typo_ok & (ratio >= need), ratio.astype(np.float32) / 100, 0).astype(
             np.float32
         )
@@ -246,24 +293,15 @@ class TopicIndex:
                 workers=workers, score_cutoff=2,
             )  # fmt: skip
             by_ratio = np.where(swapped & (lev == 2), np.maximum(by_ratio, TYPO_SIM), by_ratio)
-        # Candidates for "same stem, other endings"; the endings themselves are checked below.
-        # A 4-letter common prefix is too little for a long ending ("geode", "geodinam").
-        by_prefix = (
-            (prefix >= MIN_FUZZY_LEN)
-            & (prefix >= shorter - 1)
-            & (longer - prefix <= np.where(prefix == MIN_FUZZY_LEN, 2, 5))
-        )
-        found: dict[str, list[tuple[int, float]]] = {}
         rows, cols = np.nonzero(by_ratio)
         for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
             found.setdefault(fuzzy[r], []).append((int(self._long_idx[c]), float(by_ratio[r, c])))
-        rows, cols = np.nonzero(by_prefix)
-        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-            a, b, p = fuzzy[r], self._long_words[c], int(prefix[r, c])
-            if is_ending(a[p:]) and is_ending(b[p:]):
-                found.setdefault(a, []).append((int(self._long_idx[c]), PREFIX_SIM))
         for s, hits in found.items():
             best: dict[int, float] = dict(self._cache[s])
+            if best and s not in self.off_only:
+                # A word of the fair's own vocabulary is not a form of an off-domain word
+                # ("жұлдыз" is not "жұлдызнама").
+                hits = [(v, score) for v, score in hits if self.vocab[v] not in self.off_only]
             for v, score in hits:
                 best[v] = max(best.get(v, 0.0), score)
             self._cache[s] = tuple(best.items())
@@ -284,6 +322,7 @@ class TopicIndex:
                     scores[v] = max(score, scores.get(v, 0.0))
             for v, score in scores.items():
                 hits.setdefault(v, []).append((pos, score))
+        sentence = [tok.sentence for tok in tokens]
         candidates: set[int] = set()
         for v in hits:
             candidates.update(self.by_vocab[v])
@@ -297,10 +336,14 @@ class TopicIndex:
                     same = [(p, sc) for p, sc in hits.get(v, ()) if tokens[p].latin == want]
                     if same:
                         own[v] = same
-            hit = self._alias_hit(a, own)
+            hit = self._alias_hit(a, own, sentence)
             if hit is not None:
                 found.append(hit)
-        found = _drop_subsumed(found, self.weights, self.first_org)
+        found = _drop_subsumed(found, self.weights, self.first_org, self.first_off)
+        if any(h.topic >= self.first_off for h in found):
+            # The text speaks of a field no exhibitor works in: words with an everyday sense
+            # there ("stars", "engines") are taken in that sense.
+            found = [h for h in found if not h.ambiguous]
         best: dict[int, _AliasHit] = {}
         for h in found:
             cur = best.get(h.topic)
@@ -314,21 +357,30 @@ class TopicIndex:
         out.sort(key=lambda m: (-m.strength, m.start))
         return out
 
-    def _alias_hit(self, alias: int, hits: dict[int, list[tuple[int, float]]]) -> _AliasHit | None:
+    def _alias_hit(
+        self, alias: int, hits: dict[int, list[tuple[int, float]]], sentence: Sequence[int]
+    ) -> _AliasHit | None:
         topic, ids = self.aliases[alias]
         if any(v not in hits for v in ids):
             return None
+        ambiguous = self.alias_ambiguous[alias]
         if len(ids) == 1:
             pos, score = max(hits[ids[0]], key=lambda h: h[1])
-            return _AliasHit(topic, frozenset((pos,)), score, 1)
+            return _AliasHit(topic, frozenset((pos,)), score, 1, ambiguous)
         best: _AliasHit | None = None
         window = len(ids)
         for anchor, anchor_score in hits[ids[0]]:
             chosen = [anchor]
             total = anchor_score
             for v in ids[1:]:
+                # The words of an alias stand in one sentence ("...space programme. Anything
+                # for non-engineers?" is not "space engineering").
                 options = [
-                    (p, s) for p, s in hits[v] if p not in chosen and abs(p - anchor) <= window
+                    (p, s)
+                    for p, s in hits[v]
+                    if p not in chosen
+                    and abs(p - anchor) <= window
+                    and sentence[p] == sentence[anchor]
                 ]
                 if not options:
                     break
@@ -340,7 +392,7 @@ class TopicIndex:
                 # Adjacent words in any order ("связь спутниковая"); one other word in between
                 # only in the alias's own order ("обработка космических снимков").
                 if span < len(ids) or (span == len(ids) and chosen == sorted(chosen)):
-                    hit = _AliasHit(topic, frozenset(chosen), total / len(ids), len(ids))
+                    hit = _AliasHit(topic, frozenset(chosen), total / len(ids), len(ids), ambiguous)
                     if best is None or hit.strength > best.strength:
                         best = hit
         return best
@@ -351,24 +403,29 @@ def _fuzzy_ok(s: str) -> bool:
 
 
 def _drop_subsumed(
-    hits: list[_AliasHit], weights: Sequence[float], first_org: int
+    hits: list[_AliasHit], weights: Sequence[float], first_org: int, first_off: int
 ) -> list[_AliasHit]:
     """Drop a match inside a longer match of another topic that is at least as specific:
     "space" inside "space weather" goes, "research" inside "space research" stays. The words
-    that name an exhibitor name it, whatever else they could mean."""
+    that name an exhibitor name it, whatever else they could mean. Between the fair's fields
+    and the others the longer phrase decides the sense: "star" inside "pop star" goes, and so
+    does "law" inside "space law"."""
     if len(hits) < 2:
         return hits
+
+    def is_org(h: _AliasHit) -> bool:
+        return first_org <= h.topic < first_off
 
     def covers(o: _AliasHit, h: _AliasHit) -> bool:
         if o.topic == h.topic:
             return False
-        if o.topic >= first_org > h.topic and h.positions <= o.positions:
+        if is_org(o) and not is_org(h) and h.positions <= o.positions:
             return True
-        return (
-            h.positions < o.positions
-            and o.strength >= h.strength * 0.9
-            and weights[o.topic] >= weights[h.topic]
-        )
+        if not (h.positions < o.positions and o.strength >= h.strength * 0.9):
+            return False
+        if (o.topic >= first_off) != (h.topic >= first_off):
+            return True
+        return weights[o.topic] >= weights[h.topic]
 
     return [h for h in hits if not any(covers(o, h) for o in hits)]
 
@@ -378,6 +435,10 @@ class _Evidence:
     vector: FloatArray  # per taxonomy topic
     reasons: dict[int, Reason] = field(default_factory=dict)
     named: dict[int, tuple[float, Reason]] = field(default_factory=dict)  # exhibitor -> evidence
+    off: dict[int, float] = field(default_factory=dict)  # off-domain field -> weighted evidence
+
+    def off_total(self) -> float:
+        return sum(self.off.values())
 
 
 class MatchEngine:
@@ -387,7 +448,8 @@ class MatchEngine:
         self.catalogue = catalogue
         self.index = TopicIndex(catalogue)
         self.n_topics = len(catalogue.topics)
-        # Index entries are the taxonomy's topics, then one per exhibitor (its names).
+        # Index entries are the taxonomy's topics, then one per exhibitor (its names), then
+        # one per off-domain field.
         self.topic_pos = {tid: i for i, tid in enumerate(catalogue.topics)}
         self.weights = np.array([t.weight for t in catalogue.topics.values()], dtype=np.float32)
         self.broader = [
@@ -423,13 +485,18 @@ class MatchEngine:
 
     def topics_in(self, text: str) -> list[TopicMention]:
         """The taxonomy topics a free text mentions, strongest first (for statistics, previews)."""
-        return [m for m in self.index.mentions(text) if not m.topic.startswith(ORG_PREFIX)]
+        return [
+            m for m in self.index.mentions(text) if not m.topic.startswith((ORG_PREFIX, OFF_PREFIX))
+        ]
 
     def _evidence(self, profile: StudentProfile) -> _Evidence:
         ev = _Evidence(np.zeros(self.n_topics, dtype=np.float32))
 
         def add(t: int, strength: float, reason: Reason) -> None:
-            if t >= self.n_topics:  # the student named an exhibitor
+            if t >= self.index.first_off:  # a field no exhibitor works in
+                evidence = strength * self.index.weights[t]
+                ev.off[t] = max(ev.off.get(t, 0.0), evidence)
+            elif t >= self.n_topics:  # the student named an exhibitor
                 o = t - self.n_topics
                 if strength > ev.named.get(o, (0.0, reason))[0]:
                     ev.named[o] = (strength, reason)
@@ -443,9 +510,13 @@ class MatchEngine:
         )
         for source, text in texts:
             if text:
+                others = others_spans(text)
                 for m in self.index.mentions(text):
                     t = self.index.position[m.topic]
-                    add(t, m.strength * SOURCE_WEIGHT[source], Reason(m.topic, m.words, source))
+                    strength = m.strength * SOURCE_WEIGHT[source]
+                    if any(start <= m.start < end for start, end in others):
+                        strength *= OTHERS_SHARE
+                    add(t, strength, Reason(m.topic, m.words, source))
         for tid in profile.topics:
             if tid in self.topic_pos:
                 name = self.catalogue.topics[tid].name.get(profile.lang)
@@ -512,8 +583,11 @@ class MatchEngine:
             for o, (strength, _) in e.named.items():
                 numerator[i, o] += strength
                 total[i] += strength
+            # What the student said about fields no exhibitor works in is part of what they
+            # said: it lowers every share, so that a text mostly about them gets no match.
+            total[i] += OFF_WEIGHT * e.off_total()
         scores = 100.0 * numerator / np.maximum(total, MIN_EVIDENCE)[:, None]
-        scores[total <= 0] = 0.0
+        scores[numerator <= 0] = 0.0
         present = (ev > 0).astype(np.float32)
         for i, p in enumerate(profiles):
             if p.seeking:  # an opening of the wanted kind in the student's topics

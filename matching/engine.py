@@ -60,7 +60,7 @@ CORE, SECONDARY, OPENING_ONLY = 1.0, 0.5, 0.35
 MIN_EVIDENCE = 0.6  # evidence below this (generic words only) is scored as if it were this much
 MIN_SCORE = 10.0  # the engine's cut-off: below it an exhibitor is not a match
 OFF_WEIGHT = 1.25  # an off-domain field weighs this much against the student's topics
-OTHERS_SHARE = 0.25  # what is said about someone else ("my friend studies physics")
+OTHERS_SHARE = 0.05  # what is said about someone else ("my friend studies physics")
 SEEKING_BONUS = 1.05
 LANGUAGE_MALUS = 0.95
 MAX_OPENINGS = 3
@@ -508,15 +508,25 @@ class MatchEngine:
             ("text", profile.interests),
             ("field", profile.field_of_study),
         )
+        found: list[tuple[int, float, Reason, bool]] = []
         for source, text in texts:
             if text:
                 others = others_spans(text)
                 for m in self.index.mentions(text):
-                    t = self.index.position[m.topic]
-                    strength = m.strength * SOURCE_WEIGHT[source]
-                    if any(start <= m.start < end for start, end in others):
-                        strength *= OTHERS_SHARE
-                    add(t, strength, Reason(m.topic, m.words, source))
+                    about_others = any(start <= m.start < end for start, end in others)
+                    found.append(
+                        (
+                            self.index.position[m.topic],
+                            m.strength * SOURCE_WEIGHT[source],
+                            Reason(m.topic, m.words, source),
+                            about_others,
+                        )
+                    )
+        # What is said about someone else counts little next to what the student says about
+        # themselves; when that is all there is (asking for a friend), it counts in full.
+        own = bool(profile.topics) or not all(about_others for *_, about_others in found)
+        for t, strength, reason, about_others in found:
+            add(t, strength * OTHERS_SHARE if own and about_others else strength, reason)
         for tid in profile.topics:
             if tid in self.topic_pos:
                 name = self.catalogue.topics[tid].name.get(profile.lang)

@@ -101,5 +101,8 @@ _OTHERS_KK = """
 OTHERS_RAW: frozenset[str] = frozenset((_OTHERS_EN + _OTHERS_RU + _OTHERS_KK).split())
 OTHERS_KK_RAW: frozenset[str] = frozenset(_OTHERS_KK.split())
 
-# The student speaking of themselves again: ends what was said about someone else.
-SELF_RAW: frozenset[str] = frozenset(["i", "i'm", "im", "я"])
+# The student speaking of themselves again, or a contrast ("мой папа физик, а я..."): ends
+# what was said about someone else.
+OTHERS_END_RAW: frozenset[str] = frozenset(
+    ["i", "i'm", "im", "but", "я", "а", "но", "ал", "бірақ", "алайда"]
+)

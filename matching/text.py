@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from matching.stopwords import OTHERS_KK_RAW, OTHERS_RAW, SELF_RAW, STOP_WORDS_RAW
+from matching.stopwords import OTHERS_END_RAW, OTHERS_KK_RAW, OTHERS_RAW, STOP_WORDS_RAW
 
 _SENTENCE_END = re.compile(r"[.!?;…\n]+")
 _WORD = re.compile(r"\bc(?:\+\+|#)|[^\W_]+(?:['’ʼ`][^\W_]+)*", re.IGNORECASE)
@@ -232,7 +232,7 @@ def _key(word: str) -> str:
 _OTHERS = frozenset(_key(normalize(w)) for w in OTHERS_RAW)
 # Kazakh says "my friend" with endings ("досым", "досыммен", "досымның"): these take more.
 _OTHERS_KK = frozenset(_key(normalize(w)) for w in OTHERS_KK_RAW)
-_SELF = frozenset(fold(normalize(w)) for w in SELF_RAW)
+_OTHERS_END = frozenset(fold(normalize(w)) for w in OTHERS_END_RAW)
 
 
 def _names_someone_else(word: str) -> bool:
@@ -249,8 +249,8 @@ def _names_someone_else(word: str) -> bool:
 
 def others_spans(text: str) -> list[tuple[int, int]]:
     """Stretches of `text` about someone other than the student: from a word for another
-    person ("friend", «досым», «брат») to the end of the sentence, or to the student's own
-    "I" / «я»."""
+    person ("friend", «досым», «брат») to the end of the sentence, to the student's own
+    "I" / «я», or to a contrast ("but", «а», «бірақ»)."""
     spans: list[tuple[int, int]] = []
     ends = [m.start() for m in _SENTENCE_END.finditer(text)] + [len(text)]
     k = 0  # ends[k] is the end of the current sentence
@@ -261,7 +261,7 @@ def others_spans(text: str) -> list[tuple[int, int]]:
             if start is not None:
                 spans.append((start, ends[k - 1]))
                 start = None
-        if start is not None and fold(word) in _SELF:
+        if start is not None and fold(word) in _OTHERS_END:
             spans.append((start, begin))
             start = None
         if start is None and _names_someone_else(word):

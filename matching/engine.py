@@ -22,6 +22,7 @@ How a profile becomes matches:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -205,7 +206,8 @@ class TopicIndex:
                     self.aliases.append((t, ids))
                     self.alias_latin.append(latin)
                     self.alias_ambiguous.append(
-                        t < self.first_org and tuple(tok.stem for tok in tokens) in ambiguous[t]
+                        t < self.first_org
+                        and _is_listed(tuple(tok.stem for tok in tokens), ambiguous[t])
                     )
         self.vocab = list(vocab)
         self.vocab_ids = vocab
@@ -298,10 +300,6 @@ class TopicIndex:
             found.setdefault(fuzzy[r], []).append((int(self._long_idx[c]), float(by_ratio[r, c])))
         for s, hits in found.items():
             best: dict[int, float] = dict(self._cache[s])
-            if best and s not in self.off_only:
-                # A word of the fair's own vocabulary is not a form of an off-domain word
-                # ("жұлдыз" is not "жұлдызнама").
-                hits = [(v, score) for v, score in hits if self.vocab[v] not in self.off_only]
             for v, score in hits:
                 best[v] = max(best.get(v, 0.0), score)
             self._cache[s] = tuple(best.items())
@@ -320,6 +318,14 @@ class TopicIndex:
             if tok.alt is not None:
                 for v, score in self._cache[tok.alt]:
                     scores[v] = max(score, scores.get(v, 0.0))
+            if any(sc == 1.0 and self.vocab[v] not in self.off_only for v, sc in scores.items()):
+                # A word of the fair's own vocabulary is not a form of an off-domain word
+                # ("жұлдыз" is not "жұлдызнама", "physics" not "physician").
+                scores = {
+                    v: sc
+                    for v, sc in scores.items()
+                    if sc == 1.0 or self.vocab[v] not in self.off_only
+                }
             for v, score in scores.items():
                 hits.setdefault(v, []).append((pos, score))
         sentence = [tok.sentence for tok in tokens]
@@ -342,8 +348,14 @@ class TopicIndex:
         found = _drop_subsumed(found, self.weights, self.first_org, self.first_off)
         if any(h.topic >= self.first_off for h in found):
             # The text speaks of a field no exhibitor works in: words with an everyday sense
-            # there ("stars", "engines") are taken in that sense.
-            found = [h for h in found if not h.ambiguous]
+            # there ("stars", "engines") are taken in that sense, unless their own sentence
+            # also speaks of the fair's fields plainly ("ML to classify galaxies").
+            plain = {
+                sentence[min(h.positions)]
+                for h in found
+                if h.topic < self.first_off and not h.ambiguous
+            }
+            found = [h for h in found if not h.ambiguous or sentence[min(h.positions)] in plain]
         best: dict[int, _AliasHit] = {}
         for h in found:
             cur = best.get(h.topic)
@@ -396,6 +408,21 @@ class TopicIndex:
                     if best is None or hit.strength > best.strength:
                         best = hit
         return best
+
+
+def _is_listed(key: tuple[str, ...], listed: set[tuple[str, ...]]) -> bool:
+    """`key` is one of `listed`, or a one-word form of one ("галактикалар" of "галактика")."""
+    if key in listed:
+        return True
+    if len(key) != 1:
+        return False
+    (word,) = key
+    for other in listed:
+        if len(other) == 1:
+            p = len(os.path.commonprefix([word, other[0]]))
+            if p >= MIN_FUZZY_LEN and is_ending(word[p:]) and is_ending(other[0][p:]):
+                return True
+    return False
 
 
 def _fuzzy_ok(s: str) -> bool:

@@ -22,7 +22,6 @@ How a profile becomes matches:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -419,7 +418,7 @@ def _is_listed(key: tuple[str, ...], listed: set[tuple[str, ...]]) -> bool:
     (word,) = key
     for other in listed:
         if len(other) == 1:
-            p = len(os.path.commonprefix([word, other[0]]))
+            p = Prefix.similarity(word, other[0])
             if p >= MIN_FUZZY_LEN and is_ending(word[p:]) and is_ending(other[0][p:]):
                 return True
     return False

@@ -219,7 +219,7 @@ def test_helpers_validate_a_whole_document() -> None:
     ]
 
 
-# -- offtopic.yaml and topics' ambiguous aliases --------------------------------------------------
+# -- offtopic.yaml and topics' ambiguous aliases ----------------------------------------------
 
 
 def test_off_domain_fields_load_with_the_catalogue(data_copy: Path) -> None:

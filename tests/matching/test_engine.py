@@ -171,7 +171,7 @@ def test_latin_typed_kazakh_endings(engine: MatchEngine) -> None:
     assert _orgs(engine, "gharyshtyq zertteulermen ainalysqym keledi")[0] == "ncsrt"
 
 
-# -- negative evidence: fields no exhibitor works in ------------------------------------------------
+# -- negative evidence: fields no exhibitor works in --------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -264,7 +264,7 @@ def test_a_word_the_vocabulary_knows_with_endings_is_not_a_typo(engine: MatchEng
     assert topics == {"electronics"}
 
 
-# -- evidence about other people ------------------------------------------------------------------
+# -- evidence about other people --------------------------------------------------------------
 
 
 def test_what_is_said_about_someone_else_counts_little(engine: MatchEngine) -> None:

@@ -2,21 +2,30 @@
 
 How a profile becomes matches:
 
-1. Topic extraction (`TopicIndex`). Every alias of the taxonomy, and every exhibitor's names,
-   are cut into stems (see `matching.text`). A student's stems are compared with this
-   vocabulary by rapidfuzz (`process.cdist`: ratio and OSA for typos, a common prefix plus known
-   endings for inflection and stacked Kazakh suffixes); short words (< 4 letters: GIS, ДЗЗ, RF)
-   and numbers only match exactly, and a word the vocabulary knows is never taken for a typo
-   of another. An alias matches when all its words stand together; a match inside a longer
-   match of an at least as specific topic ("space" inside "space weather") is dropped.
-2. Evidence per topic: the best match quality from the free text, 1 for picked topics, less for
+1. Topic extraction (`TopicIndex`). Every alias of the taxonomy, every exhibitor's names and
+   every alias of the off-domain fields (data/offtopic.yaml: medicine, cooking, show business,
+   astrology...) are cut into stems (see `matching.text`). A student's stems are compared with
+   this vocabulary by rapidfuzz (`process.cdist`: ratio and OSA for typos, a common prefix plus
+   known endings for inflection and stacked Kazakh suffixes); short words (< 4 letters: GIS,
+   ДЗЗ, RF) and numbers only match exactly, and a word the vocabulary knows, as it is or with
+   endings, is never taken for a typo of another. Words of the off-domain fields match only
+   exactly ("гороскоп" is not "гироскоп"), and a word of the fair's vocabulary is never a form
+   of an off-domain word. An alias matches when all its words stand together in one sentence.
+2. Senses. A match inside a longer match of an at least as specific topic ("space" inside
+   "space weather") is dropped; between the fair's fields and the others the longer phrase
+   decides ("star" inside "pop star" goes, "law" inside "space law" too). When the text speaks
+   of an off-domain field, the taxonomy's `ambiguous` aliases ("stars", "engines") are taken in
+   their everyday sense and dropped, unless their own sentence plainly speaks of the fair.
+3. Evidence per topic: the best match quality from the free text, 1 for picked topics, less for
    the field of study; a topic also lends half its evidence to its `broader` topics. A named
-   exhibitor is evidence for that exhibitor alone.
-3. Score per exhibitor: the specificity-weighted share of the student's evidence the exhibitor
+   exhibitor is evidence for that exhibitor alone. Words about someone else ("my friend who
+   studies physics") count little next to the student's own. Off-domain fields are evidence too:
+   of interests no exhibitor covers.
+4. Score per exhibitor: the specificity-weighted share of the student's evidence the exhibitor
    covers (core topics fully, secondary half, topics only its openings name a third), 0-100.
-   Little evidence (only generic words) cannot reach a high score, and no evidence gives no
-   match at all.
-4. Seeking and languages reorder openings and nudge the score by a few points, never creating a
+   Little evidence (only generic words) cannot reach a high score, a text mostly about other
+   fields falls under the cut-off, and no evidence gives no match at all.
+5. Seeking and languages reorder openings and nudge the score by a few points, never creating a
    match.
 """
 

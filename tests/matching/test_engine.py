@@ -296,3 +296,17 @@ def test_topics_in_leaves_out_other_fields(engine: MatchEngine) -> None:
         for m in engine.index.mentions("I'm a nurse and I love astronomy")
         if m.topic == "astronomy"
     ]
+
+
+def test_no_alias_of_the_taxonomy_reads_as_another_field(
+    engine: MatchEngine, catalogue: Catalogue
+) -> None:
+    # An off-domain alias that swallowed a topic's alias would silently turn it off.
+    clashes = [
+        (topic.id, alias, m.topic)
+        for topic in catalogue.topics.values()
+        for _, alias in topic.aliases.all()
+        for m in engine.index.mentions(alias)
+        if m.topic.startswith("off:")
+    ]
+    assert clashes == []

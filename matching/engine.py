@@ -230,6 +230,11 @@ class TopicIndex:
         self._long_idx = np.array(long_idx, dtype=np.int64)
         self._long_words = [self.vocab[i] for i in long_idx]
         self._long_len = np.array([len(w) for w in self._long_words], dtype=np.int32)
+        # Typos are looked for among the fair's own words only; other fields' words match
+        # exactly or with other endings (a cheaper pass over a smaller vocabulary).
+        typo_cols = [c for c, w in enumerate(self._long_words) if w not in self.off_only]
+        self._typo_cols = np.array(typo_cols, dtype=np.int64)
+        self._typo_words = [self._long_words[c] for c in typo_cols]
         self._cache: dict[str, tuple[tuple[int, float], ...]] = {}
 
     def clear_cache(self) -> None:
@@ -272,40 +277,40 @@ class TopicIndex:
             if is_ending(a[p:]) and is_ending(b[p:]):
                 found.setdefault(a, []).append((int(self._long_idx[c]), PREFIX_SIM))
                 known[r] = True
+        typo_words, typo_cols = self._typo_words, self._typo_cols
         ratio = process.cdist(
-            fuzzy,
-            self._long_words,
-            scorer=fuzz.ratio,
-            dtype=np.uint8,
-            score_cutoff=80,
-            workers=workers,
+            fuzzy, typo_words, scorer=fuzz.ratio, dtype=np.uint8, score_cutoff=80, workers=workers
         )
+        shorter = shorter[:, typo_cols]
         # One substitution is a typo in a long word but another word in a short one. Typos keep
         # the first letter; long words that only share their ending are different words
         # ("геодинамика", "термодинамика").
         need = np.where(shorter <= 6, 88, np.where(shorter <= 8, 85, 80))
         # In a 5-letter stem only the end may differ ("музыка" is not "мұздық").
         typo_ok = (
-            (shorter >= MIN_TYPO_LEN) & (prefix >= np.where(shorter == 5, 4, 1)) & ~known[:, None]
+            (shorter >= MIN_TYPO_LEN)
+            & (prefix[:, typo_cols] >= np.where(shorter == 5, 4, 1))
+            & ~known[:, None]
         )
         by_ratio = np.where(typo_ok & (ratio >= need), ratio.astype(np.float32) / 100, 0).astype(
             np.float32
         )
         # Two swapped letters are one typo: OSA counts them as one edit, Levenshtein as two.
         osa = process.cdist(
-            fuzzy, self._long_words, scorer=OSA.distance, dtype=np.int32, workers=workers,
+            fuzzy, typo_words, scorer=OSA.distance, dtype=np.int32, workers=workers,
             score_cutoff=1,
         )  # fmt: skip
         swapped = (osa == 1) & typo_ok
         if swapped.any():
             lev = process.cdist(
-                fuzzy, self._long_words, scorer=Levenshtein.distance, dtype=np.int32,
+                fuzzy, typo_words, scorer=Levenshtein.distance, dtype=np.int32,
                 workers=workers, score_cutoff=2,
             )  # fmt: skip
             by_ratio = np.where(swapped & (lev == 2), np.maximum(by_ratio, TYPO_SIM), by_ratio)
         rows, cols = np.nonzero(by_ratio)
         for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-            found.setdefault(fuzzy[r], []).append((int(self._long_idx[c]), float(by_ratio[r, c])))
+            v = int(self._long_idx[typo_cols[c]])
+            found.setdefault(fuzzy[r], []).append((v, float(by_ratio[r, c])))
         for s, hits in found.items():
             best: dict[int, float] = dict(self._cache[s])
             for v, score in hits:

@@ -225,25 +225,33 @@ def stems(text: str) -> list[str]:
     return [t.stem for t in tokenize(text)]
 
 
-def _key(word: str) -> str:
-    return stem(fold(word), script(word))
+def _marker_keys(words: Iterable[str]) -> frozenset[str]:
+    found = (word_stems(normalize(w)) for w in words)
+    return frozenset(f[0] for f in found if f is not None)
 
 
-_OTHERS = frozenset(_key(normalize(w)) for w in OTHERS_RAW)
+_OTHERS = _marker_keys(OTHERS_RAW)
 # Kazakh says "my friend" with endings ("досым", "досыммен", "досымның"): these take more.
-_OTHERS_KK = frozenset(_key(normalize(w)) for w in OTHERS_KK_RAW)
+_OTHERS_KK: dict[str, list[str]] = {}
+for _k in _marker_keys(OTHERS_KK_RAW):
+    _OTHERS_KK.setdefault(_k[:4], []).append(_k)
+# Markers that fold like a stop word ("son" like Kazakh «соң»).
+_OTHERS_STOP = frozenset(fold(normalize(w)) for w in OTHERS_RAW if word_stems(normalize(w)) is None)
 _OTHERS_END = frozenset(fold(normalize(w)) for w in OTHERS_END_RAW)
 
 
 def _names_someone_else(word: str) -> bool:
-    key = _key(word)
+    found = word_stems(word)  # cached, and tokenize needs it anyway
+    if found is None:
+        return bool(_OTHERS_STOP) and fold(word) in _OTHERS_STOP
+    key = found[0]
     if key in _OTHERS:
         return True
     # Folding merged a doubled letter where an ending starts with the stem's last one
     # ("досым" + "мен" → "dosimen").
     return any(
         key.startswith(o) and (is_ending(key[len(o) :]) or is_ending(o[-1] + key[len(o) :]))
-        for o in _OTHERS_KK
+        for o in _OTHERS_KK.get(key[:4], ())
     )
 
 

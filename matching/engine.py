@@ -320,7 +320,11 @@ class TopicIndex:
             self._cache.clear()
 
     def mentions(self, text: str, tokens: Sequence[Token] | None = None) -> list[TopicMention]:
-        """Topics the text mentions, best first, one mention per topic."""
+        """Topics the text mentions, best first, one mention per topic.
+
+        Besides the taxonomy's topics, the mentions name exhibitors ("org:<slug>") and fields
+        no exhibitor works in ("off:<id>").
+        """
         tokens = tokenize(text) if tokens is None else tokens
         if not tokens:
             return []
@@ -527,6 +531,15 @@ class MatchEngine:
         """The taxonomy topics a free text mentions, strongest first (for statistics, previews)."""
         return [
             m for m in self.index.mentions(text) if not m.topic.startswith((ORG_PREFIX, OFF_PREFIX))
+        ]
+
+    def off_domain_in(self, text: str) -> list[TopicMention]:
+        """Fields no exhibitor works in that a free text mentions (for statistics: what else
+        students ask about), strongest first; `topic` is the field's id."""
+        return [
+            TopicMention(m.topic[len(OFF_PREFIX) :], m.words, m.strength, m.start, m.end)
+            for m in self.index.mentions(text)
+            if m.topic.startswith(OFF_PREFIX)
         ]
 
     def _evidence(self, profile: StudentProfile) -> _Evidence:

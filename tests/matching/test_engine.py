@@ -310,3 +310,17 @@ def test_no_alias_of_the_taxonomy_reads_as_another_field(
         if m.topic.startswith("off:")
     ]
     assert clashes == []
+
+
+def test_off_domain_in_names_the_other_fields(engine: MatchEngine) -> None:
+    found = engine.off_domain_in("я повар и люблю футбол, а ещё астрономию")
+    assert {m.topic for m in found} == {"food", "sports"}
+    assert {m.words for m in found} == {"повар", "футбол"}
+    assert engine.off_domain_in("astronomy") == []
+
+
+def test_without_offtopic_yaml_there_is_no_negative_evidence(data_copy: Path) -> None:
+    (data_copy / "offtopic.yaml").unlink()
+    bare = MatchEngine(load_catalogue(data_copy))
+    assert bare.match(StudentProfile(interests="rockets"))[0].org == "baiterek"
+    assert bare.match(StudentProfile(interests="pop star"))[0].org == "fesenkov"

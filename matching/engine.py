@@ -8,9 +8,10 @@ How a profile becomes matches:
    this vocabulary by rapidfuzz (`process.cdist`: ratio and OSA for typos, a common prefix plus
    known endings for inflection and stacked Kazakh suffixes); short words (< 4 letters: GIS,
    ДЗЗ, RF) and numbers only match exactly, and a word the vocabulary knows, as it is or with
-   endings, is never taken for a typo of another. Words of the off-domain fields match only
-   exactly ("гороскоп" is not "гироскоп"), and a word of the fair's vocabulary is never a form
-   of an off-domain word. An alias matches when all its words stand together in one sentence.
+   endings, is never taken for a typo of another. A word of an off-domain field is never read
+   as a typo or a form of another word ("гороскоп" is not "гироскоп"), nor a word of the fair
+   as a form of an off-domain word; off-domain words are recognised with endings, not typos.
+   An alias matches when all its words stand together in one sentence.
 2. Senses. A match inside a longer match of an at least as specific topic ("space" inside
    "space weather") is dropped; between the fair's fields and the others the longer phrase
    decides ("star" inside "pop star" goes, "law" inside "space law" too). When the text speaks

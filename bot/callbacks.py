@@ -1,7 +1,6 @@
-"""Callback data of inline buttons: short prefixes, parsed back into typed values.
+"""CallbackData factories: what inline buttons carry (short prefixes, 64-byte limit).
 
-Telegram allows 1-64 bytes of callback data; prefixes are one or two letters and values are
-slugs or small numbers. Data coming back is untrusted: handlers re-check it in the services.
+Callback data is untrusted input: handlers re-check ownership and state in the services.
 """
 
 from __future__ import annotations
@@ -59,3 +58,24 @@ class PrivacyAction(CallbackData, prefix="pv"):
 
     action: str  # withdraw | delete | keep
     org: str = ""
+
+
+class AudienceChoice(CallbackData, prefix="ba"):
+    """A broadcast audience: a kind (bot.services.audiences), and its value once chosen."""
+
+    kind: str
+    value: str = ""
+
+
+class BroadcastAction(CallbackData, prefix="bc"):
+    """ok (send the draft), edit, drop (the draft), stop (a broadcast that is sending)."""
+
+    action: str
+    id: int
+
+
+class OrganiserAction(CallbackData, prefix="og"):
+    """rm: take the organiser role away from `user_id`."""
+
+    action: str
+    user_id: int

@@ -4,18 +4,25 @@ Add a module per area and import its classes below.
 """
 
 from bot.db.base import Base
+from bot.db.models.broadcasts import Broadcast
+from bot.db.models.employers import Representative
 from bot.db.models.fsm import FsmRecord
+from bot.db.models.organisers import AuditEntry, Organiser
 from bot.db.models.outbox import OutboxMessage
 from bot.db.models.students import ContactShare, StudentMatch, StudentProfile, StudentTopic
 from bot.db.models.updates import ProcessedUpdate
 from bot.db.models.users import User
 
 __all__ = [
+    "AuditEntry",
     "Base",
+    "Broadcast",
     "ContactShare",
     "FsmRecord",
+    "Organiser",
     "OutboxMessage",
     "ProcessedUpdate",
+    "Representative",
     "StudentMatch",
     "StudentProfile",
     "StudentTopic",

@@ -51,7 +51,7 @@ from matching.catalogue import (
     Opening,
     OpeningKind,
 )
-from matching.text import Token, is_ending, others_spans, tokenize
+from matching.text import Token, intent, is_ending, others_spans, tokenize
 from matching.text import stems as stem_of
 
 ReasonSource = Literal["text", "topic", "field"]
@@ -71,6 +71,7 @@ MIN_EVIDENCE = 0.6  # evidence below this (generic words only) is scored as if i
 MIN_SCORE = 10.0  # the engine's cut-off: below it an exhibitor is not a match
 OFF_WEIGHT = 1.25  # an off-domain field weighs this much against the student's topics
 OTHERS_SHARE = 0.05  # what is said about someone else ("my friend studies physics")
+CUSTOMER_SHARE = 0.05  # what a customer names ("satellite TV doesn't work, who do I call?")
 SEEKING_BONUS = 1.05
 LANGUAGE_MALUS = 0.95
 MAX_OPENINGS = 3
@@ -481,6 +482,8 @@ class _Evidence:
     reasons: dict[int, Reason] = field(default_factory=dict)
     named: dict[int, tuple[float, Reason]] = field(default_factory=dict)  # exhibitor -> evidence
     off: dict[int, float] = field(default_factory=dict)  # off-domain field -> weighted evidence
+    # Weighted evidence of words that were said but point to no interest (a customer's).
+    idle: float = 0.0
 
     def off_total(self) -> float:
         return sum(self.off.values())
@@ -579,8 +582,18 @@ class MatchEngine:
         # What is said about someone else counts little next to what the student says about
         # themselves; when that is all there is (asking for a friend), it counts in full.
         own = bool(profile.topics) or not all(about_others for *_, about_others in found)
+        # A customer asking for a service (a tariff, a repair, a price) names products, not
+        # interests, unless they also speak of studying or working.
+        wants = intent(profile.interests)
+        customer = wants.consumer and not (wants.career or profile.field_of_study)
         for t, strength, reason, about_others in found:
-            add(t, strength * OTHERS_SHARE if own and about_others else strength, reason)
+            if own and about_others:
+                strength *= OTHERS_SHARE
+            if customer and t < self.index.first_off:
+                # Still part of what was said: the rest weighs in every share.
+                ev.idle += (1 - CUSTOMER_SHARE) * strength * self.index.weights[t]
+                strength *= CUSTOMER_SHARE
+            add(t, strength, reason)
         for tid in profile.topics:
             if tid in self.topic_pos:
                 name = self.catalogue.topics[tid].name.get(profile.lang)
@@ -649,7 +662,7 @@ class MatchEngine:
                 total[i] += strength
             # What the student said about fields no exhibitor works in is part of what they
             # said: it lowers every share, so that a text mostly about them gets no match.
-            total[i] += OFF_WEIGHT * e.off_total()
+            total[i] += OFF_WEIGHT * e.off_total() + e.idle
         scores = 100.0 * numerator / np.maximum(total, MIN_EVIDENCE)[:, None]
         scores[numerator <= 0] = 0.0
         present = (ev > 0).astype(np.float32)

@@ -1,9 +1,12 @@
-"""Word lists of English, Russian and Kazakh: stop words, and the words for other people.
+"""Word lists of English, Russian and Kazakh: stop words, words for other people, and intents.
 
 Besides grammar words, the lists hold what students say around their interests ("I want to
 work", "I'm a student", "интересуюсь", "қызығамын"), so that these words can never fuzzily match
 a topic. `matching.text` folds them (see `fold`) so that Latin-typed Russian and Kazakh stop
 words ("hochu", "i", "men") are recognised too.
+
+The intent lists tell a student seeking a career or a study place from a customer asking for a
+service ("which operator has the cheapest plan", «куда обращаться, не показывает тарелка»).
 """
 
 from __future__ import annotations
@@ -107,3 +110,79 @@ OTHERS_KK_RAW: frozenset[str] = frozenset(_OTHERS_KK.split())
 OTHERS_END_RAW: frozenset[str] = frozenset(
     ["i", "i'm", "im", "but", "я", "а", "но", "ал", "бірақ", "алайда"]
 )
+
+
+# Intents: phrases, one per line, in plain forms (each word is folded and stemmed as students'
+# words are, so endings, Latin typing and reduced vowels are forgiven: «хачу работать»).
+#
+# Career or study: the student speaks of working, studying, an internship, a thesis, a career
+# change. Where a text has one, what it names is the student's interest.
+_CAREER_EN = """
+want to work | would like to work | wanna work | like to work | love to work | dream of working
+work as | work at | work for | work on | working as | working at | working on | i work
+worked as | worked at | want to become | want to be | dream to become | become an engineer
+job | jobs | internship | internships | intern | traineeship | vacancy | vacancies | career
+careers | employment | hire | hiring | salary | apply | position | positions | postdoc
+thesis | diploma | dissertation | coursework | course project | graduate | graduated
+graduating | graduation | i study | study at | studying | studied | major | majoring
+studies | degree | bachelor | master's | masters | phd | university | faculty | uni | learn
+learning | engineer | engineers | specialist | profession | professional | years of experience
+switch careers | change careers | switch into | move into | research position | for a living
+"""
+_CAREER_RU = """
+хочу работать | хотел бы работать | хотела бы работать | мечтаю работать | работать в
+работать на | работаю | работал | работала | работать | поработать | устроиться
+стажировка | стажировку | стажер | стажеры | практика | практику | практиканты | вакансия
+вакансии | карьера | карьеру | профессия | профессию | профессионально | специальность
+специальности | специалист | инженер | инженером | учусь | учиться | изучаю | изучать
+первокурсник | курсовая | курсовой проект | диплом | дипломная | дипломную
+магистратура | магистратуру | аспирантура | докторантура | phd | выпускник | выпускница
+окончил | окончила | факультет | кафедра | вуз | универ | университет | опыт работы | зарплата
+резюме | сменить сферу | перейти в | переучиться | хочу стать | мечтаю стать | хочу заниматься
+заниматься | научиться | кем угодно | кем стать | кем работать | лишь бы взяли | возьмут
+"""
+_CAREER_KK = """
+жұмыс істегім | жұмыс істеймін | жұмыс істедім | жұмыс істеп | жұмысқа тұру | жұмыс іздеймін
+тағылымдама | тағылымдамадан | практика | мамандық | мамандығым | мамандығы | маман | оқимын
+оқып жүрмін | оқыдым | оқығым | диплом
+дипломдық | магистратура | магистратураға | докторантура | докторант | түлек | бітірдім
+инженер | инженермін | тәжірибе | жалақы | мансап | болғым келеді | айналысқым | үйренгім
+зерттегім | жасағым | университет | университетте | факультет
+"""
+# A customer asking for a service, a purchase, a repair or a price: what such a text names
+# (satellite TV, a mobile network, a telescope to buy) is a product, not a career.
+_CONSUMER_EN = """
+tariff | tariffs | phone plan | data plan | mobile plan | internet plan | internet package
+tv package | channel package | subscription | sim card | roaming | customer service
+customer support | tech support | hotline | complaint | refund | warranty | discount
+promo code | for sale | on sale | sell | selling | buy | buying | bought | purchase | price
+prices | cheap | cheaper | cheapest | expensive | how much | afford | rent | renting | for rent
+lease | mortgage | doesn't work | doesnt work | does not work | not working | stopped working
+no signal | bad signal | weak signal | keeps dropping | who do i call | who should i call
+where do i call | fix my | repair my | worth buying | worth it | stock price | stocks
+"""
+_CONSUMER_RU = """
+тариф | тарифы | тарифный план | абонент | абонентская плата | пакет каналов | пакет интернета
+сим-карта | симка | роуминг | техподдержка | служба поддержки | колл-центр | жалоба
+пожаловаться | возврат | гарантия | скидка | скидки | промокод | продаю | продам | продажа
+продается | куплю | купить | покупка | покупать | цена | цены | стоимость | сколько стоит
+дешево | дешевле | дешевый | дорого | дорогой тариф | сдаю | сдам | аренда | снять квартиру
+ипотека | не работает | не показывает | не ловит | пропадает | пропала связь | плохо ловит
+нет сигнала | куда обращаться | куда звонить | куда жаловаться | к кому обратиться
+подключить | подключиться | провести интернет | посоветуйте | стоит ли покупать | торг
+акции | биржа
+"""
+_CONSUMER_KK = """
+тариф | тарифі | абонент | сим-карта | роуминг | баға | бағасы | қанша тұрады | қымбат
+арзан | арзанырақ | сатамын | сатылады | сатып аламын | сатып алу | сатып алсам | жалға
+ипотека | көрсетпейді | істемейді | ұстамайды | байланыс жоқ | интернет жоқ | сигнал жоқ
+қайда хабарласу | қайда жүгіну | кімге хабарласу | қосып беріңіз | орнатып беру
+"""
+
+
+def _phrases(text: str) -> frozenset[str]:
+    return frozenset(p.strip() for line in text.splitlines() for p in line.split("|") if p.strip())
+
+
+CAREER_RAW: frozenset[str] = _phrases(_CAREER_EN + _CAREER_RU + _CAREER_KK)
+CONSUMER_RAW: frozenset[str] = _phrases(_CONSUMER_EN + _CONSUMER_RU + _CONSUMER_KK)

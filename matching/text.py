@@ -22,7 +22,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from matching.stopwords import OTHERS_END_RAW, OTHERS_KK_RAW, OTHERS_RAW, STOP_WORDS_RAW
+from matching.stopwords import (
+    CAREER_RAW,
+    CONSUMER_RAW,
+    OTHERS_END_RAW,
+    OTHERS_KK_RAW,
+    OTHERS_RAW,
+    STOP_WORDS_RAW,
+)
 
 _SENTENCE_END = re.compile(r"[.!?;…\n]+")
 _WORD = re.compile(r"\bc(?:\+\+|#)|[^\W_]+(?:['’ʼ`][^\W_]+)*", re.IGNORECASE)
@@ -142,6 +149,11 @@ def stem(key: str, script: str = "latin") -> str:
         if key.endswith(suffix) and len(key) - len(suffix) >= _MIN_STEM:
             return key[: -len(suffix)]
     return key
+
+
+def reduced(key: str) -> str:
+    """`key` with unstressed-vowel confusions merged: o/a and e/i («космас», «физеке»)."""
+    return key.replace("o", "a").replace("e", "i")
 
 
 @lru_cache(maxsize=100_000)
@@ -277,3 +289,95 @@ def others_spans(text: str) -> list[tuple[int, int]]:
     if start is not None:
         spans.append((start, ends[k]))
     return spans
+
+
+# -- intents ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Intent:
+    """What a text asks for: a career or a study place, or a service as a customer."""
+
+    career: bool = False
+    consumer: bool = False
+
+
+@lru_cache(maxsize=100_000)
+def _intent_key(word: str) -> tuple[str, str | None]:
+    """(stem, stem with reduced vowels for Cyrillic words): stop words count here ("want to
+    work", «не работает»), and «хачу работать» is «хочу работать». Latin words keep their
+    vowels ("room" is not "roam")."""
+    key = stem(fold(word), script(word))
+    return key, (reduced(key) if script(word) != "latin" else None)
+
+
+Marker = tuple[tuple[str, str], ...]  # (stem, reduced stem) of every word of a phrase
+
+
+def _marker_phrases(raw: Iterable[str]) -> dict[str, list[Marker]]:
+    """Phrases by the first four letters of their first word, reduced."""
+    by_head: dict[str, list[Marker]] = {}
+    for phrase in raw:
+        keys = tuple((k, reduced(k)) for k, _ in (_intent_key(w) for _, _, w in word_spans(phrase)))
+        if keys:
+            by_head.setdefault(keys[0][1][:4], []).append(keys)
+    return by_head
+
+
+_CAREER = _marker_phrases(CAREER_RAW)
+_CONSUMER = _marker_phrases(CONSUMER_RAW)
+
+
+def _same_word(word: tuple[str, str | None], marker: tuple[str, str]) -> bool:
+    """The word is the marker's word, or (for words of 5+ letters) it with endings."""
+    key, cyrillic = word
+    a, b = (key, marker[0]) if cyrillic is None else (cyrillic, marker[1])
+    return a == b or (len(b) >= 5 and a.startswith(b) and is_ending(a[len(b) :]))
+
+
+def _find_markers(
+    words: list[tuple[str, str | None]], sentences: list[int], by_head: dict[str, list[Marker]]
+) -> set[int]:
+    """Positions of the words that make up a marker phrase (one other word may stand between
+    two of its words, all in one sentence)."""
+    used: set[int] = set()
+    for i, word in enumerate(words):
+        for phrase in by_head.get(reduced(word[0])[:4], ()):
+            if not _same_word(word, phrase[0]):
+                continue
+            chosen = [i]
+            for marker in phrase[1:]:
+                nxt = next(
+                    (
+                        j
+                        for j in range(chosen[-1] + 1, min(chosen[-1] + 3, len(words)))
+                        if sentences[j] == sentences[i] and _same_word(words[j], marker)
+                    ),
+                    None,
+                )
+                if nxt is None:
+                    break
+                chosen.append(nxt)
+            else:
+                used.update(chosen)
+    return used
+
+
+def intent(text: str) -> Intent:
+    """Whether `text` speaks of a career or study path, and whether it asks for a service as a
+    customer (a tariff, a repair, a price, a purchase). Words of a customer's phrase («не
+    работает») are not read as career words."""
+    words: list[tuple[str, str | None]] = []
+    sentences: list[int] = []
+    sentence = 0
+    last = 0
+    for start, end, word in word_spans(text):
+        if _SENTENCE_END.search(text, last, start):
+            sentence += 1
+        last = end
+        words.append(_intent_key(word))
+        sentences.append(sentence)
+    consumer = _find_markers(words, sentences, _CONSUMER)
+    free = [w if i not in consumer else ("", None) for i, w in enumerate(words)]
+    career = _find_markers(free, sentences, _CAREER)
+    return Intent(career=bool(career), consumer=bool(consumer))

@@ -51,7 +51,7 @@ from matching.catalogue import (
     Opening,
     OpeningKind,
 )
-from matching.text import Token, intent, is_ending, others_spans, tokenize
+from matching.text import Token, intent, is_ending, others_spans, reduced, tokenize
 from matching.text import stems as stem_of
 
 ReasonSource = Literal["text", "topic", "field"]
@@ -199,6 +199,7 @@ class TopicIndex:
         self.alias_latin: list[tuple[bool, ...] | None] = []
         self.alias_ambiguous: list[bool] = []
         on_words: set[int] = set()
+        cyrillic_short: set[int] = set()
         for t, (_, names) in enumerate(entries):
             for alias in names:
                 tokens = tokenize(alias)
@@ -207,6 +208,9 @@ class TopicIndex:
                 ids = tuple(vocab.setdefault(tok.stem, len(vocab)) for tok in tokens)
                 if t < self.first_off:
                     on_words.update(ids)
+                cyrillic_short.update(
+                    i for i, tok in zip(ids, tokens, strict=True) if not tok.latin
+                )
                 # An exhibitor's name matches word by word in its own script only: "Ghalam" is
                 # the company, «ғалам» the universe.
                 is_org = self.first_org <= t < self.first_off
@@ -221,6 +225,9 @@ class TopicIndex:
                     )
         self.vocab = list(vocab)
         self.vocab_ids = vocab
+        # A short word typed in Cyrillic is another word than a Latin abbreviation that folds
+        # the same: «ТЭЦ» (a power plant) is not TEC, «ай» (moon, month) not AI.
+        self.cyrillic_short = frozenset(i for i in cyrillic_short if not _fuzzy_ok(self.vocab[i]))
         # Words only off-domain fields use are matched exactly, never as a variant of another
         # word: "гороскоп" is not a typo of "гироскоп", "жұлдызнама" not a form of "жұлдыз".
         self.off_only = frozenset(w for w, i in vocab.items() if i not in on_words)
@@ -237,6 +244,12 @@ class TopicIndex:
         typo_cols = [c for c, w in enumerate(self._long_words) if w not in self.off_only]
         self._typo_cols = np.array(typo_cols, dtype=np.int64)
         self._typo_words = [self._long_words[c] for c in typo_cols]
+        # An unstressed vowel written as heard («космас», «физеке», «astranomiya»): one key per
+        # word with o/a and e/i merged, for words long enough not to collide by chance.
+        self._by_vowels: dict[str, list[int]] = {}
+        for w in self._typo_words:
+            if len(w) >= MIN_TYPO_LEN:
+                self._by_vowels.setdefault(reduced(w), []).append(vocab[w])
         self._cache: dict[str, tuple[tuple[int, float], ...]] = {}
 
     def clear_cache(self) -> None:
@@ -279,6 +292,13 @@ class TopicIndex:
             if is_ending(a[p:]) and is_ending(b[p:]):
                 found.setdefault(a, []).append((int(self._long_idx[c]), PREFIX_SIM))
                 known[r] = True
+        for r in np.flatnonzero(~known).tolist():
+            a = fuzzy[r]
+            if len(a) >= MIN_TYPO_LEN:
+                for v in self._by_vowels.get(reduced(a), ()):
+                    # One vowel heard wrong, not two ("rabot" is not "robot").
+                    if sum(x != y for x, y in zip(a, self.vocab[v], strict=True)) == 1:
+                        found.setdefault(a, []).append((v, TYPO_SIM))
         typo_words, typo_cols = self._typo_words, self._typo_cols
         ratio = process.cdist(
             fuzzy, typo_words, scorer=fuzz.ratio, dtype=np.uint8, score_cutoff=80, workers=workers
@@ -337,6 +357,8 @@ class TopicIndex:
             if tok.alt is not None:
                 for v, score in self._cache[tok.alt]:
                     scores[v] = max(score, scores.get(v, 0.0))
+            if not tok.latin and not _fuzzy_ok(tok.stem):
+                scores = {v: sc for v, sc in scores.items() if v in self.cyrillic_short}
             if any(sc == 1.0 and self.vocab[v] not in self.off_only for v, sc in scores.items()):
                 # A word of the fair's own vocabulary is not a form of an off-domain word
                 # ("жұлдыз" is not "жұлдызнама", "physics" not "physician").
@@ -451,8 +473,9 @@ def _fuzzy_ok(s: str) -> bool:
 def _drop_subsumed(
     hits: list[_AliasHit], weights: Sequence[float], first_org: int, first_off: int
 ) -> list[_AliasHit]:
-    """Drop a match inside a longer match of another topic that is at least as specific:
-    "space" inside "space weather" goes, "research" inside "space research" stays. The words
+    """Drop a match inside (or sharing a word with) a longer match of another topic that is at
+    least as specific: "space" inside "space weather" goes, "research" inside "space research"
+    stays. The words
     that name an exhibitor name it, whatever else they could mean. Between the fair's fields
     and the others the longer phrase decides the sense: "star" inside "pop star" goes, and so
     does "law" inside "space law"."""
@@ -467,7 +490,12 @@ def _drop_subsumed(
             return False
         if is_org(o) and not is_org(h) and h.positions <= o.positions:
             return True
-        if not (h.positions < o.positions and o.strength >= h.strength * 0.9):
+        # A word has one sense: of two phrases that share it, the longer one keeps it
+        # ("solnechno-zemnye svyazi i kosmicheskaya pogoda" is not "svyazi i kosmicheskaya").
+        inside = h.positions < o.positions or (
+            len(o.positions) > len(h.positions) and bool(h.positions & o.positions)
+        )
+        if not (inside and o.strength >= h.strength * 0.9):
             return False
         if (o.topic >= first_off) != (h.topic >= first_off):
             return True

@@ -23,6 +23,7 @@ Lang = Literal["en", "ru", "kk"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
 OpeningKind = Literal["internship", "job", "thesis", "research"]
 OPENING_KINDS: tuple[OpeningKind, ...] = get_args(OpeningKind)
+OffDomainKind = Literal["field", "entertainment", "customer"]
 
 TOPICS_FILE = "topics.yaml"
 EMPLOYERS_FILE = "employers.yaml"
@@ -86,12 +87,20 @@ class OffDomainField(_Frozen):
     like "pop star" or "car engine" takes its words away from the taxonomy, and a word these
     aliases know is never read as a typo of a taxonomy word ("гороскоп" is not "гироскоп").
     `weight` says how clearly the field points away from the fair (1 = clearly).
+
+    `kind` says more about who writes so: "field" (another profession or discipline: a nurse,
+    a lawyer), "entertainment" (games, films, shows, horoscopes: the fair's words in the same
+    sentence are their content, a rocket in a game, planets in a horoscope, unless the
+    sentence speaks of studying or working) or "customer" (flats, phones, tariffs, the venue:
+    the writer asks for a product or a service, and what they name is no interest unless they
+    also speak of studying or working).
     """
 
     id: TopicId
     name: LocalizedText
     aliases: TopicAliases
     weight: float = Field(default=1.0, gt=0, le=1)
+    kind: OffDomainKind = "field"
 
 
 class Opening(_Frozen):

@@ -51,7 +51,7 @@ from matching.catalogue import (
     Opening,
     OpeningKind,
 )
-from matching.text import Token, intent, is_ending, others_spans, reduced, tokenize
+from matching.text import Intent, Token, intent, is_ending, others_spans, reduced, tokenize
 from matching.text import stems as stem_of
 
 ReasonSource = Literal["text", "topic", "field"]
@@ -175,6 +175,18 @@ class TopicIndex:
             *([1.0] * len(catalogue.exhibitors)),
             *(f.weight for f in catalogue.off_domain.values()),
         ]
+        # Entries of fields whose mention makes the fair's words their content, or makes the
+        # writer a customer (see `OffDomainField.kind`).
+        self.entertainment = frozenset(
+            self.first_off + i
+            for i, f in enumerate(catalogue.off_domain.values())
+            if f.kind == "entertainment"
+        )
+        self.customer = frozenset(
+            self.first_off + i
+            for i, f in enumerate(catalogue.off_domain.values())
+            if f.kind == "customer"
+        )
         entries: list[tuple[str, list[str]]] = [
             (tid, [*topic.name.get_all(), *(a for _, a in topic.aliases.all())])
             for tid, topic in catalogue.topics.items()
@@ -341,11 +353,14 @@ class TopicIndex:
         if len(self._cache) > 500_000:  # bounded: bulk runs over generated text must not grow it
             self._cache.clear()
 
-    def mentions(self, text: str, tokens: Sequence[Token] | None = None) -> list[TopicMention]:
+    def mentions(
+        self, text: str, tokens: Sequence[Token] | None = None, wants: Intent | None = None
+    ) -> list[TopicMention]:
         """Topics the text mentions, best first, one mention per topic.
 
         Besides the taxonomy's topics, the mentions name exhibitors ("org:<slug>") and fields
-        no exhibitor works in ("off:<id>").
+        no exhibitor works in ("off:<id>"). `wants` is the text's `intent` (computed when not
+        given).
         """
         tokens = tokenize(text) if tokens is None else tokens
         if not tokens:
@@ -397,6 +412,20 @@ class TopicIndex:
                 if h.topic < self.first_off and not h.ambiguous
             }
             found = [h for h in found if not h.ambiguous or sentence[min(h.positions)] in plain]
+            # In a clause about a game, a film, a show or a horoscope the fair's words are its
+            # content ("building rockets in KSP", «влияние планет»), unless the sentence also
+            # speaks of studying or working.
+            told = {tokens[min(h.positions)].clause for h in found if h.topic in self.entertainment}
+            if told:
+                wants = intent(text) if wants is None else wants
+                career = wants.career_sentences
+                found = [
+                    h
+                    for h in found
+                    if h.topic >= self.first_org
+                    or tokens[min(h.positions)].clause not in told
+                    or sentence[min(h.positions)] in career
+                ]
         best: dict[int, _AliasHit] = {}
         for h in found:
             cur = best.get(h.topic)
@@ -594,10 +623,11 @@ class MatchEngine:
             ("field", profile.field_of_study),
         )
         found: list[tuple[int, float, Reason, bool]] = []
+        wants = intent(profile.interests)
         for source, text in texts:
             if text:
                 others = others_spans(text)
-                for m in self.index.mentions(text):
+                for m in self.index.mentions(text, wants=wants if source == "text" else None):
                     about_others = any(start <= m.start < end for start, end in others)
                     found.append(
                         (
@@ -610,10 +640,11 @@ class MatchEngine:
         # What is said about someone else counts little next to what the student says about
         # themselves; when that is all there is (asking for a friend), it counts in full.
         own = bool(profile.topics) or not all(about_others for *_, about_others in found)
-        # A customer asking for a service (a tariff, a repair, a price) names products, not
-        # interests, unless they also speak of studying or working.
-        wants = intent(profile.interests)
-        customer = wants.consumer and not (wants.career or profile.field_of_study)
+        # A customer asking for a service (a tariff, a repair, a price, a flat) names products,
+        # not interests, unless they also speak of studying or working.
+        customer = (wants.consumer or any(t in self.index.customer for t, *_ in found)) and not (
+            wants.career or profile.field_of_study
+        )
         for t, strength, reason, about_others in found:
             if own and about_others:
                 strength *= OTHERS_SHARE

@@ -112,6 +112,12 @@ OTHERS_END_RAW: frozenset[str] = frozenset(
     ["i", "i'm", "im", "but", "я", "а", "но", "ал", "бірақ", "алайда"]
 )
 
+# A contrast starts a new clause: "I read horoscopes for fun, but I study astrophysics".
+_CONTRAST = """
+but however though although whereas но а однако зато хотя ал бірақ алайда дегенмен
+"""
+CONTRAST_RAW: frozenset[str] = frozenset(_CONTRAST.split())
+
 
 # Intents: phrases, one per line, in plain forms (each word is folded and stemmed as students'
 # words are, so endings, Latin typing and reduced vowels are forgiven: «хачу работать»).
@@ -129,6 +135,8 @@ graduating | graduation | i study | study at | studying | studied | major | majo
 studies | degree | bachelor | master's | masters | phd | university | faculty | uni | learn
 learning | engineer | engineers | specialist | profession | professional | years of experience
 switch careers | change careers | switch into | move into | research position | for a living
+want to build | want to design | want to make | want to create | want to do | want to study
+would like to | dream of | my dream | want to develop | want to research | want to improve
 """
 _CAREER_RU = """
 хочу работать | хотел бы работать | хотела бы работать | мечтаю работать | работать в
@@ -141,6 +149,9 @@ _CAREER_RU = """
 окончил | окончила | факультет | кафедра | вуз | универ | университет | опыт работы | зарплата
 резюме | сменить сферу | перейти в | переучиться | хочу стать | мечтаю стать | хочу заниматься
 заниматься | научиться | кем угодно | кем стать | кем работать | лишь бы взяли | возьмут
+хочу строить | хочу создавать | хочу собирать | хочу проектировать | хочу делать
+хочу изучать | хочу учиться | мечтаю | хочу сделать | хочу создать | хочу построить
+хочу разработать | хочу разрабатывать | хочу собрать | хочу спроектировать | хочу исследовать
 """
 _CAREER_KK = """
 жұмыс істегім | жұмыс істеймін | жұмыс істедім | жұмыс істеп | жұмысқа тұру | жұмыс іздеймін
@@ -148,7 +159,8 @@ _CAREER_KK = """
 оқып жүрмін | оқыдым | оқығым | диплом
 дипломдық | магистратура | магистратураға | докторантура | докторант | түлек | бітірдім
 инженер | инженермін | тәжірибе | жалақы | мансап | болғым келеді | айналысқым | үйренгім
-зерттегім | жасағым | университет | университетте | факультет
+зерттегім | жасағым | университет | университетте | факультет | жобалағым | құрастырғым
+әзірлегім | құрғым
 """
 # A customer asking for a service, a purchase, a repair or a price: what such a text names
 # (satellite TV, a mobile network, a telescope to buy) is a product, not a career.
@@ -161,6 +173,8 @@ prices | cheap | cheaper | cheapest | expensive | how much | afford | rent | ren
 lease | mortgage | doesn't work | doesnt work | does not work | not working | stopped working
 no signal | bad signal | weak signal | keeps dropping | who do i call | who should i call
 where do i call | fix my | repair my | worth buying | worth it | stock price | stocks
+broken | cracked | lags | laggy | buffering | won't start | doesn't turn on | where can i buy
+where to buy | which brand | looking for a flat | looking for an apartment
 """
 _CONSUMER_RU = """
 тариф | тарифы | тарифный план | абонент | абонентская плата | пакет каналов | пакет интернета
@@ -171,13 +185,16 @@ _CONSUMER_RU = """
 ипотека | не работает | не показывает | не ловит | пропадает | пропала связь | плохо ловит
 нет сигнала | куда обращаться | куда звонить | куда жаловаться | к кому обратиться
 подключить | подключиться | провести интернет | посоветуйте | стоит ли покупать | торг
-акции | биржа
+акции | биржа | тормозит | лагает | глючит | сломался | сломалась | сломалось | стучит
+не заводится | не включается | где купить | какой фирмы | какую модель | ищу квартиру
+сниму квартиру | нужен риелтор
 """
 _CONSUMER_KK = """
 тариф | тарифі | абонент | сим-карта | роуминг | баға | бағасы | қанша тұрады | қымбат
 арзан | арзанырақ | сатамын | сатылады | сатып аламын | сатып алу | сатып алсам | жалға
 ипотека | көрсетпейді | істемейді | ұстамайды | байланыс жоқ | интернет жоқ | сигнал жоқ
 қайда хабарласу | қайда жүгіну | кімге хабарласу | қосып беріңіз | орнатып беру
+кесіп тастайды | үзіліп қалады | үзіледі | сынып қалды | қайдан сатып | пәтер іздеймін
 """
 
 

@@ -25,6 +25,7 @@ from functools import lru_cache
 from matching.stopwords import (
     CAREER_RAW,
     CONSUMER_RAW,
+    CONTRAST_RAW,
     OTHERS_END_RAW,
     OTHERS_KK_RAW,
     OTHERS_RAW,
@@ -189,6 +190,7 @@ class Token:
     alt: str | None = None
     latin: bool = True  # typed in Latin letters
     sentence: int = 0  # which sentence of the text it is in
+    clause: int = 0  # which clause: sentences are cut further by a contrast ("but", «бірақ»)
 
 
 def word_spans(text: str) -> Iterable[tuple[int, int, str]]:
@@ -217,18 +219,29 @@ def word_stems(word: str) -> tuple[str, str | None] | None:
     return main, None
 
 
+_CONTRAST = frozenset(fold(normalize(w)) for w in CONTRAST_RAW)
+
+
+@lru_cache(maxsize=10_000)
+def _is_contrast(word: str) -> bool:
+    return fold(word) in _CONTRAST
+
+
 def tokenize(text: str) -> list[Token]:
     """Content tokens of `text`, stop words of en/ru/kk removed, positions into `text` kept."""
     tokens = []
-    sentence = 0
+    sentence = clause = 0
     last = 0
     for start, end, word in word_spans(text):
         if _SENTENCE_END.search(text, last, start):
             sentence += 1
+            clause += 1
         last = end
         found = word_stems(word)
         if found is not None:
-            tokens.append(Token(start, end, *found, script(word) == "latin", sentence))
+            tokens.append(Token(start, end, *found, script(word) == "latin", sentence, clause))
+        elif _is_contrast(word):
+            clause += 1
     return tokens
 
 
@@ -296,31 +309,39 @@ def others_spans(text: str) -> list[tuple[int, int]]:
 
 @dataclass(frozen=True, slots=True)
 class Intent:
-    """What a text asks for: a career or a study place, or a service as a customer."""
+    """What a text asks for: a career or a study place (in which sentences), or a service as
+    a customer."""
 
-    career: bool = False
+    career_sentences: frozenset[int] = frozenset()
     consumer: bool = False
+
+    @property
+    def career(self) -> bool:
+        return bool(self.career_sentences)
 
 
 @lru_cache(maxsize=100_000)
-def _intent_key(word: str) -> tuple[str, str | None]:
-    """(stem, stem with reduced vowels for Cyrillic words): stop words count here ("want to
-    work", «не работает»), and «хачу работать» is «хочу работать». Latin words keep their
-    vowels ("room" is not "roam")."""
-    key = stem(fold(word), script(word))
-    return key, (reduced(key) if script(word) != "latin" else None)
+def _intent_key(word: str) -> tuple[str, str, bool]:
+    """(stem, folded word, typed in Cyrillic) of any word, stop words included: they make up
+    "want to work" and «не работает»."""
+    key = fold(word)
+    kind = script(word)
+    return stem(key, kind), key, kind != "latin"
 
 
-Marker = tuple[tuple[str, str], ...]  # (stem, reduced stem) of every word of a phrase
+# stem, folded, both with reduced vowels, and whether the marker is typed in Cyrillic
+_MarkerWord = tuple[str, str, str, str, bool]
+Marker = tuple[_MarkerWord, ...]
 
 
 def _marker_phrases(raw: Iterable[str]) -> dict[str, list[Marker]]:
-    """Phrases by the first four letters of their first word, reduced."""
+    """Phrases by the first three letters of their first word (vowels reduced)."""
     by_head: dict[str, list[Marker]] = {}
     for phrase in raw:
-        keys = tuple((k, reduced(k)) for k, _ in (_intent_key(w) for _, _, w in word_spans(phrase)))
-        if keys:
-            by_head.setdefault(keys[0][1][:4], []).append(keys)
+        words = [_intent_key(w) for _, _, w in word_spans(phrase)]
+        marker = tuple((s, f, reduced(s), reduced(f), c) for s, f, c in words)
+        if marker:
+            by_head.setdefault(marker[0][3][:3], []).append(marker)
     return by_head
 
 
@@ -328,21 +349,28 @@ _CAREER = _marker_phrases(CAREER_RAW)
 _CONSUMER = _marker_phrases(CONSUMER_RAW)
 
 
-def _same_word(word: tuple[str, str | None], marker: tuple[str, str]) -> bool:
-    """The word is the marker's word, or (for words of 5+ letters) it with endings."""
-    key, cyrillic = word
-    a, b = (key, marker[0]) if cyrillic is None else (cyrillic, marker[1])
-    return a == b or (len(b) >= 5 and a.startswith(b) and is_ending(a[len(b) :]))
+def _same_word(word: tuple[str, str, bool], marker: _MarkerWord) -> bool:
+    """The word is the marker's word: the same stem, or the marker's word with endings
+    («сатып алуға» is «сатып алу»). In Cyrillic words a vowel may be written as heard
+    («хачу» is «хочу»); Latin words keep their vowels ("room" is not "roam"). English markers
+    match Latin words only («интернет» is not "intern"); Russian and Kazakh ones match both."""
+    s, f, cyrillic = word
+    if cyrillic and not marker[4]:
+        return False
+    ms, mf = (marker[2], marker[3]) if cyrillic else (marker[0], marker[1])
+    if cyrillic:
+        s, f = reduced(s), reduced(f)
+    return s == ms or f == mf or (len(mf) >= 3 and f.startswith(mf) and is_ending(f[len(mf) :]))
 
 
 def _find_markers(
-    words: list[tuple[str, str | None]], sentences: list[int], by_head: dict[str, list[Marker]]
+    words: list[tuple[str, str, bool]], sentences: list[int], by_head: dict[str, list[Marker]]
 ) -> set[int]:
     """Positions of the words that make up a marker phrase (one other word may stand between
     two of its words, all in one sentence)."""
     used: set[int] = set()
     for i, word in enumerate(words):
-        for phrase in by_head.get(reduced(word[0])[:4], ()):
+        for phrase in by_head.get(reduced(word[1])[:3], ()):
             if not _same_word(word, phrase[0]):
                 continue
             chosen = [i]
@@ -367,7 +395,7 @@ def intent(text: str) -> Intent:
     """Whether `text` speaks of a career or study path, and whether it asks for a service as a
     customer (a tariff, a repair, a price, a purchase). Words of a customer's phrase («не
     работает») are not read as career words."""
-    words: list[tuple[str, str | None]] = []
+    words: list[tuple[str, str, bool]] = []
     sentences: list[int] = []
     sentence = 0
     last = 0
@@ -378,6 +406,6 @@ def intent(text: str) -> Intent:
         words.append(_intent_key(word))
         sentences.append(sentence)
     consumer = _find_markers(words, sentences, _CONSUMER)
-    free = [w if i not in consumer else ("", None) for i, w in enumerate(words)]
+    free = [w if i not in consumer else ("", "", False) for i, w in enumerate(words)]
     career = _find_markers(free, sentences, _CAREER)
-    return Intent(career=bool(career), consumer=bool(consumer))
+    return Intent(frozenset(sentences[i] for i in career), bool(consumer))

@@ -177,10 +177,10 @@ class TopicIndex:
         ]
         # Entries of fields whose mention makes the fair's words their content, or makes the
         # writer a customer (see `OffDomainField.kind`).
-        self.entertainment = frozenset(
+        self.leisure = frozenset(
             self.first_off + i
             for i, f in enumerate(catalogue.off_domain.values())
-            if f.kind == "entertainment"
+            if f.kind == "leisure"
         )
         self.customer = frozenset(
             self.first_off + i
@@ -415,7 +415,7 @@ class TopicIndex:
             # In a clause about a game, a film, a show or a horoscope the fair's words are its
             # content ("building rockets in KSP", «влияние планет»), unless the sentence also
             # speaks of studying or working.
-            told = {tokens[min(h.positions)].clause for h in found if h.topic in self.entertainment}
+            told = {tokens[min(h.positions)].clause for h in found if h.topic in self.leisure}
             if told:
                 wants = intent(text) if wants is None else wants
                 career = wants.career_sentences

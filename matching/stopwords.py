@@ -174,7 +174,8 @@ lease | mortgage | doesn't work | doesnt work | does not work | not working | st
 no signal | bad signal | weak signal | keeps dropping | who do i call | who should i call
 where do i call | fix my | repair my | worth buying | worth it | stock price | stocks
 broken | cracked | lags | laggy | buffering | won't start | doesn't turn on | where can i buy
-where to buy | which brand | looking for a flat | looking for an apartment
+where to buy | which brand | looking for a flat | looking for an apartment | reset my
+internet is slow | slow internet | opening hours | pay for | pay by card
 """
 _CONSUMER_RU = """
 тариф | тарифы | тарифный план | абонент | абонентская плата | пакет каналов | пакет интернета
@@ -187,7 +188,8 @@ _CONSUMER_RU = """
 подключить | подключиться | провести интернет | посоветуйте | стоит ли покупать | торг
 акции | биржа | тормозит | лагает | глючит | сломался | сломалась | сломалось | стучит
 не заводится | не включается | где купить | какой фирмы | какую модель | ищу квартиру
-сниму квартиру | нужен риелтор
+сниму квартиру | нужен риелтор | медленный интернет | интернет медленный
+во сколько открывается | часы работы | оплатил | оплатить
 """
 _CONSUMER_KK = """
 тариф | тарифі | абонент | сим-карта | роуминг | баға | бағасы | қанша тұрады | қымбат
@@ -195,6 +197,7 @@ _CONSUMER_KK = """
 ипотека | көрсетпейді | істемейді | ұстамайды | байланыс жоқ | интернет жоқ | сигнал жоқ
 қайда хабарласу | қайда жүгіну | кімге хабарласу | қосып беріңіз | орнатып беру
 кесіп тастайды | үзіліп қалады | үзіледі | сынып қалды | қайдан сатып | пәтер іздеймін
+сатып алайын | сатып алғым | интернет баяу | баяу интернет | қашан ашылады
 """
 
 

@@ -30,6 +30,7 @@ currently also especially mostly mainly particularly maybe perhaps probably thin
 best new well many people person im ive id dont doesnt cant use using used able start
 started starting someday day future one two three first second third related connected around
 anything everything apply applying position positions opportunity opportunities help helping
+advance whatever whichever
 hi hello thanks thank yes ok okay name called kazakhstan almaty astana
 program programs programme programmes
 """
@@ -53,6 +54,7 @@ _RU = """
 организации место места стать становиться карьера карьеру карьеры профессия профессию
 ищу искать найти попасть пойти хотелось бы можно нужно надо хорошо отлично много немного
 сейчас пока потом раньше сам сама сами особенно больше всего вообще например типа вроде
+любой любая любую любое любые заранее угодно
 бакалавр бакалавриат выпускник выпускница окончил окончила год года лет связано связанное
 связанный связанные связанная как-то всем чем-то что-то какой-то какая-нибудь кем-то
 привет здравствуйте спасибо пожалуйста меня зовут зовут казахстан алматы астана
@@ -71,7 +73,7 @@ _KK = """
 курста мамандық мамандығым мамандығы саласы сала саласында салада бағыт бағыты бағытында
 компания ұйым мансап болашақта болашақ келешекте тілеймін табу іздеймін іздеу керек қажет
 сәлем сәлеметсіз рахмет атым есімім менің атым қазақстан алматы астана түрлі әртүрлі
-бағдарлама бағдарламасы бағдарламасын сондықтан сонымен
+бағдарлама бағдарламасы бағдарламасын сондықтан сонымен кез келген алдын ала
 """
 
 
@@ -136,6 +138,7 @@ studies | degree | bachelor | master's | masters | phd | university | faculty | 
 learning | engineer | engineers | specialist | profession | professional | years of experience
 switch careers | change careers | switch into | move into | research position | for a living
 want to build | want to design | want to make | want to create | want to do | want to study
+looking for a job | looking for work
 would like to | dream of | my dream | want to develop | want to research | want to improve
 """
 _CAREER_RU = """
@@ -150,7 +153,7 @@ _CAREER_RU = """
 резюме | сменить сферу | перейти в | переучиться | хочу стать | мечтаю стать | хочу заниматься
 заниматься | научиться | кем угодно | кем стать | кем работать | лишь бы взяли | возьмут
 хочу строить | хочу создавать | хочу собирать | хочу проектировать | хочу делать
-хочу изучать | хочу учиться | мечтаю | хочу сделать | хочу создать | хочу построить
+хочу изучать | хочу учиться | мечтаю | хочу сделать | хочу создать | хочу построить | ищу работу
 хочу разработать | хочу разрабатывать | хочу собрать | хочу спроектировать | хочу исследовать
 """
 _CAREER_KK = """
@@ -160,7 +163,7 @@ _CAREER_KK = """
 дипломдық | магистратура | магистратураға | докторантура | докторант | түлек | бітірдім
 инженер | инженермін | тәжірибе | жалақы | мансап | болғым келеді | айналысқым | үйренгім
 зерттегім | жасағым | университет | университетте | факультет | жобалағым | құрастырғым
-әзірлегім | құрғым
+әзірлегім | құрғым | өткім | жұмыс іздеп жүрмін
 """
 # A customer asking for a service, a purchase, a repair or a price: what such a text names
 # (satellite TV, a mobile network, a telescope to buy) is a product, not a career.

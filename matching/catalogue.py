@@ -23,7 +23,7 @@ Lang = Literal["en", "ru", "kk"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
 OpeningKind = Literal["internship", "job", "thesis", "research"]
 OPENING_KINDS: tuple[OpeningKind, ...] = get_args(OpeningKind)
-OffDomainKind = Literal["field", "leisure", "customer"]
+OffDomainKind = Literal["field", "leisure"]
 
 TOPICS_FILE = "topics.yaml"
 EMPLOYERS_FILE = "employers.yaml"
@@ -88,12 +88,10 @@ class OffDomainField(_Frozen):
     aliases know is never read as a typo of a taxonomy word ("гороскоп" is not "гироскоп").
     `weight` says how clearly the field points away from the fair (1 = clearly).
 
-    `kind` says more about who writes so: "field" (another profession or discipline: a nurse,
-    a lawyer), "leisure" (games, films, shows, songs, horoscopes, dating, children's clubs: the
-    fair's words in the same clause are their content, a rocket in a game, planets in a
-    horoscope, unless the sentence speaks of studying or working) or "customer" (flats,
-    phones, tariffs, the venue: the writer asks for a product or a service, and what they
-    name is no interest unless they also speak of studying or working).
+    `kind` is "field" (another profession, discipline or everyday matter: a nurse, a lawyer, a
+    flat to rent) or "leisure" (games, films, shows, songs, horoscopes, dating, children's
+    clubs): the fair's words in the same clause as a leisure word are its content, a rocket in
+    a game, planets in a horoscope, unless the sentence speaks of studying or working.
     """
 
     id: TopicId

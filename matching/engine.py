@@ -175,17 +175,12 @@ class TopicIndex:
             *([1.0] * len(catalogue.exhibitors)),
             *(f.weight for f in catalogue.off_domain.values()),
         ]
-        # Entries of fields whose mention makes the fair's words their content, or makes the
-        # writer a customer (see `OffDomainField.kind`).
+        # Entries of fields whose mention makes the fair's words their content (see
+        # `OffDomainField.kind`).
         self.leisure = frozenset(
             self.first_off + i
             for i, f in enumerate(catalogue.off_domain.values())
             if f.kind == "leisure"
-        )
-        self.customer = frozenset(
-            self.first_off + i
-            for i, f in enumerate(catalogue.off_domain.values())
-            if f.kind == "customer"
         )
         entries: list[tuple[str, list[str]]] = [
             (tid, [*topic.name.get_all(), *(a for _, a in topic.aliases.all())])
@@ -640,11 +635,9 @@ class MatchEngine:
         # What is said about someone else counts little next to what the student says about
         # themselves; when that is all there is (asking for a friend), it counts in full.
         own = bool(profile.topics) or not all(about_others for *_, about_others in found)
-        # A customer asking for a service (a tariff, a repair, a price, a flat) names products,
-        # not interests, unless they also speak of studying or working.
-        customer = (wants.consumer or any(t in self.index.customer for t, *_ in found)) and not (
-            wants.career or profile.field_of_study
-        )
+        # A customer asking for a service (a tariff, a repair, a price) names products, not
+        # interests, unless they also speak of studying or working.
+        customer = wants.consumer and not (wants.career or profile.field_of_study)
         for t, strength, reason, about_others in found:
             if own and about_others:
                 strength *= OTHERS_SHARE

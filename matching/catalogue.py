@@ -164,7 +164,11 @@ def _explain(err: ErrorDetails) -> str | None:
     if loc and loc[-1] in LANGS and err["type"] in {"missing", "string_too_short"}:
         return f"missing {loc[-1]} translation"
     if loc and loc[-1] == "kind" and err["type"] == "literal_error":
-        return f"unknown opening kind {err.get('input')!r}; use one of: {', '.join(OPENING_KINDS)}"
+        if "openings" in loc:
+            kinds = ", ".join(OPENING_KINDS)
+            return f"unknown opening kind {err.get('input')!r}; use one of: {kinds}"
+        kinds = ", ".join(get_args(OffDomainKind))
+        return f"unknown kind {err.get('input')!r}; use one of: {kinds}"
     if err["type"] == "string_pattern_mismatch" and loc and loc[-1] in {"id", "slug", "broader"}:
         return (
             f"{err.get('input')!r} is not a valid id "

@@ -206,18 +206,14 @@ class TopicIndex:
         self.alias_latin: list[tuple[bool, ...] | None] = []
         self.alias_ambiguous: list[bool] = []
         on_words: set[int] = set()
-        cyrillic_short: set[int] = set()
         for t, (_, names) in enumerate(entries):
             for alias in names:
                 tokens = tokenize(alias)
                 if all(tok.stem.isdigit() for tok in tokens):  # "Organisation 17" is not "17"
                     continue
-                ids = tuple(vocab.setdefault(tok.stem, len(vocab)) for tok in tokens)
+                ids = tuple(vocab.setdefault(_vocab_key(tok), len(vocab)) for tok in tokens)
                 if t < self.first_off:
                     on_words.update(ids)
-                cyrillic_short.update(
-                    i for i, tok in zip(ids, tokens, strict=True) if not tok.latin
-                )
                 # An exhibitor's name matches word by word in its own script only: "Ghalam" is
                 # the company, «ғалам» the universe.
                 is_org = self.first_org <= t < self.first_off
@@ -232,9 +228,6 @@ class TopicIndex:
                     )
         self.vocab = list(vocab)
         self.vocab_ids = vocab
-        # A short word typed in Cyrillic is another word than a Latin abbreviation that folds
-        # the same: «ТЭЦ» (a power plant) is not TEC, «ай» (moon, month) not AI.
-        self.cyrillic_short = frozenset(i for i in cyrillic_short if not _fuzzy_ok(self.vocab[i]))
         # Words only off-domain fields use are matched exactly, never as a variant of another
         # word: "гороскоп" is not a typo of "гироскоп", "жұлдызнама" not a form of "жұлдыз".
         self.off_only = frozenset(w for w, i in vocab.items() if i not in on_words)
@@ -242,7 +235,9 @@ class TopicIndex:
         for a, (_, ids) in enumerate(self.aliases):
             for v in set(ids):
                 self.by_vocab[v].append(a)
-        long_idx = [i for i, s in enumerate(self.vocab) if _fuzzy_ok(s)]
+        long_idx = [
+            i for i, s in enumerate(self.vocab) if _fuzzy_ok(s) and not s.startswith(CYRILLIC)
+        ]
         self._long_idx = np.array(long_idx, dtype=np.int64)
         self._long_words = [self.vocab[i] for i in long_idx]
         self._long_len = np.array([len(w) for w in self._long_words], dtype=np.int32)
@@ -363,12 +358,14 @@ class TopicIndex:
         self.similar(s for t in tokens for s in (t.stem, t.alt) if s is not None)
         hits: dict[int, list[tuple[int, float]]] = {}
         for pos, tok in enumerate(tokens):
-            scores = dict(self._cache[tok.stem])
-            if tok.alt is not None:
-                for v, score in self._cache[tok.alt]:
-                    scores[v] = max(score, scores.get(v, 0.0))
-            if not tok.latin and not _fuzzy_ok(tok.stem):
-                scores = {v: sc for v, sc in scores.items() if v in self.cyrillic_short}
+            if _fuzzy_ok(tok.stem):
+                scores = dict(self._cache[tok.stem])
+                if tok.alt is not None:
+                    for v, score in self._cache[tok.alt]:
+                        scores[v] = max(score, scores.get(v, 0.0))
+            else:  # short words match exactly; in Cyrillic, only words written in Cyrillic
+                keys = (CYRILLIC + tok.stem,) if not tok.latin else (tok.stem, CYRILLIC + tok.stem)
+                scores = {self.vocab_ids[k]: 1.0 for k in keys if k in self.vocab_ids}
             if any(sc == 1.0 and self.vocab[v] not in self.off_only for v, sc in scores.items()):
                 # A word of the fair's own vocabulary is not a form of an off-domain word
                 # ("жұлдыз" is not "жұлдызнама", "physics" not "physician").
@@ -492,6 +489,16 @@ def _is_listed(key: tuple[str, ...], listed: set[tuple[str, ...]]) -> bool:
 
 def _fuzzy_ok(s: str) -> bool:
     return len(s) >= MIN_FUZZY_LEN and not any(c.isdigit() for c in s)
+
+
+# A short word typed in Cyrillic is another word than a Latin abbreviation that folds the
+# same («ТЭЦ», a power plant, is not TEC; «ай», the moon, not AI): the vocabulary keeps short
+# words of Cyrillic aliases under their own key. Latin-typed words match both ("dzz" is ДЗЗ).
+CYRILLIC = "\u0416:"
+
+
+def _vocab_key(tok: Token) -> str:
+    return tok.stem if tok.latin or _fuzzy_ok(tok.stem) else CYRILLIC + tok.stem
 
 
 def _drop_subsumed(

@@ -4,24 +4,33 @@ How a profile becomes matches:
 
 1. Topic extraction (`TopicIndex`). Every alias of the taxonomy, every exhibitor's names and
    every alias of the off-domain fields (data/offtopic.yaml: medicine, cooking, show business,
-   astrology...) are cut into stems (see `matching.text`). A student's stems are compared with
-   this vocabulary by rapidfuzz (`process.cdist`: ratio and OSA for typos, a common prefix plus
-   known endings for inflection and stacked Kazakh suffixes); short words (< 4 letters: GIS,
-   ДЗЗ, RF) and numbers only match exactly, and a word the vocabulary knows, as it is or with
+   games, flats, astrology...) are cut into stems (see `matching.text`). A student's stems are
+   compared with this vocabulary by rapidfuzz (`process.cdist`: ratio and OSA for typos, a
+   common prefix plus known endings for inflection and stacked Kazakh suffixes, one unstressed
+   vowel written as heard: «космас», «физеке»); short words (< 4 letters: GIS, ДЗЗ, RF) and
+   numbers only match exactly, and a short word typed in Cyrillic only matches an alias that
+   writes it in Cyrillic («ТЭЦ» is not TEC). A word the vocabulary knows, as it is or with
    endings, is never taken for a typo of another. A word of an off-domain field is never read
    as a typo or a form of another word ("гороскоп" is not "гироскоп"), nor a word of the fair
    as a form of an off-domain word; off-domain words are recognised with endings, not typos.
    An alias matches when all its words stand together in one sentence.
-2. Senses. A match inside a longer match of an at least as specific topic ("space" inside
-   "space weather") is dropped; between the fair's fields and the others the longer phrase
-   decides ("star" inside "pop star" goes, "law" inside "space law" too). When the text speaks
-   of an off-domain field, the taxonomy's `ambiguous` aliases ("stars", "engines") are taken in
-   their everyday sense and dropped, unless their own sentence plainly speaks of the fair.
+2. Senses. A word has one sense: a match inside (or sharing a word with) a longer match of an
+   at least as specific topic is dropped ("space" inside "space weather", «связи» of
+   «солнечно-земные связи» is not also «космическая связь»); between the fair's fields and the
+   others the longer phrase decides ("star" inside "pop star" goes, "law" inside "space law"
+   too). When the text speaks of an off-domain field, the taxonomy's `ambiguous` aliases
+   ("stars", "engines") are taken in their everyday sense and dropped, unless their own
+   sentence plainly speaks of the fair. In a clause about leisure (a game, a film, a show, a
+   horoscope) the fair's words are its content ("building rockets in KSP", «влияние планет»)
+   and dropped, unless the sentence speaks of studying or working (`matching.text.intent`).
 3. Evidence per topic: the best match quality from the free text, 1 for picked topics, less for
    the field of study; a topic also lends half its evidence to its `broader` topics. A named
    exhibitor is evidence for that exhibitor alone. Words about someone else ("my friend who
-   studies physics") count little next to the student's own. Off-domain fields are evidence too:
-   of interests no exhibitor covers.
+   studies physics") count little next to the student's own. A customer asking for a service
+   (a tariff, a repair, a price: "satellite TV doesn't work, who do I call?") names products,
+   not interests: unless the text also speaks of studying or working, those words count a
+   twentieth, and the rest still weighs in every share. Off-domain fields are evidence too: of
+   interests no exhibitor covers.
 4. Score per exhibitor: the specificity-weighted share of the student's evidence the exhibitor
    covers (core topics fully, secondary half, topics only its openings name a third), 0-100.
    Little evidence (only generic words) cannot reach a high score, a text mostly about other

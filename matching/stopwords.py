@@ -111,12 +111,13 @@ OTHERS_KK_RAW: frozenset[str] = frozenset(_OTHERS_KK.split())
 # The student speaking of themselves again, or a contrast ("мой папа физик, а я..."): ends
 # what was said about someone else.
 OTHERS_END_RAW: frozenset[str] = frozenset(
-    ["i", "i'm", "im", "but", "я", "а", "но", "ал", "бірақ", "алайда"]
+    ["i", "i'm", "im", "but", "я", "а", "но", "ал", "бірақ", "алайда", "ya", "birak", "biraq"]
 )
 
 # A contrast starts a new clause: "I read horoscopes for fun, but I study astrophysics".
 _CONTRAST = """
 but however though although whereas но а однако зато хотя ал бірақ алайда дегенмен
+odnako zato birak biraq alaida
 """
 CONTRAST_RAW: frozenset[str] = frozenset(_CONTRAST.split())
 

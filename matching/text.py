@@ -78,7 +78,7 @@ def _words(text: str) -> frozenset[str]:
 _RU_SUFFIXES = _words(
     """
     iami ami iah ah ov ev ei oi om em am iam ogo ego omu emu imi ih im aia iaia oe ee ie uiu iuiu
-    ii ia iu a e i o u ost skii ski skaia skoe skie skih skogo skoi skomu
+    ii ia iu a e i o u ost skii ski skaia skoe skie skih skogo skoi skomu skuiu skim skimi skom
     ova ovi ovo ovie ovoi ovaia ovoe ovih ovimi
     """
 )
@@ -219,12 +219,8 @@ def word_stems(word: str) -> tuple[str, str | None] | None:
     return main, None
 
 
-_CONTRAST = frozenset(fold(normalize(w)) for w in CONTRAST_RAW)
-
-
-@lru_cache(maxsize=10_000)
-def _is_contrast(word: str) -> bool:
-    return fold(word) in _CONTRAST
+# Compared as written, not folded: Russian «а», «но» are not English "a", "no".
+_CONTRAST = frozenset(normalize(w) for w in CONTRAST_RAW)
 
 
 def tokenize(text: str) -> list[Token]:
@@ -240,7 +236,7 @@ def tokenize(text: str) -> list[Token]:
         found = word_stems(word)
         if found is not None:
             tokens.append(Token(start, end, *found, script(word) == "latin", sentence, clause))
-        elif _is_contrast(word):
+        elif word in _CONTRAST:
             clause += 1
     return tokens
 
@@ -262,7 +258,8 @@ for _k in _marker_keys(OTHERS_KK_RAW):
     _OTHERS_KK.setdefault(_k[:4], []).append(_k)
 # Markers that fold like a stop word ("son" like Kazakh «соң»).
 _OTHERS_STOP = frozenset(fold(normalize(w)) for w in OTHERS_RAW if word_stems(normalize(w)) is None)
-_OTHERS_END = frozenset(fold(normalize(w)) for w in OTHERS_END_RAW)
+# Compared as written, not folded: Russian «а», «но» are not English "a", "no".
+_OTHERS_END = frozenset(normalize(w) for w in OTHERS_END_RAW)
 
 
 def _names_someone_else(word: str) -> bool:
@@ -294,7 +291,7 @@ def others_spans(text: str) -> list[tuple[int, int]]:
             if start is not None:
                 spans.append((start, ends[k - 1]))
                 start = None
-        if start is not None and fold(word) in _OTHERS_END:
+        if start is not None and word.replace("’", "'") in _OTHERS_END:
             spans.append((start, begin))
             start = None
         if start is None and _names_someone_else(word):

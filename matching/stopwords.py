@@ -141,6 +141,7 @@ switch careers | change careers | switch into | move into | research position | 
 want to build | want to design | want to make | want to create | want to do | want to study
 looking for a job | looking for work
 would like to | dream of | my dream | want to develop | want to research | want to improve
+developer | developers | dev
 """
 _CAREER_RU = """
 хочу работать | хотел бы работать | хотела бы работать | мечтаю работать | работать в
@@ -156,6 +157,7 @@ _CAREER_RU = """
 хочу строить | хочу создавать | хочу собирать | хочу проектировать | хочу делать
 хочу изучать | хочу учиться | мечтаю | хочу сделать | хочу создать | хочу построить | ищу работу
 хочу разработать | хочу разрабатывать | хочу собрать | хочу спроектировать | хочу исследовать
+разработчик | разработчиком
 """
 _CAREER_KK = """
 жұмыс істегім | жұмыс істеймін | жұмыс істедім | жұмыс істеп | жұмысқа тұру | жұмыс іздеймін
@@ -164,7 +166,7 @@ _CAREER_KK = """
 дипломдық | магистратура | магистратураға | докторантура | докторант | түлек | бітірдім
 инженер | инженермін | тәжірибе | жалақы | мансап | болғым келеді | айналысқым | үйренгім
 зерттегім | жасағым | университет | университетте | факультет | жобалағым | құрастырғым
-әзірлегім | құрғым | өткім | жұмыс іздеп жүрмін
+әзірлегім | құрғым | өткім | жұмыс іздеп жүрмін | әзірлеуші
 """
 # A customer asking for a service, a purchase, a repair or a price: what such a text names
 # (satellite TV, a mobile network, a telescope to buy) is a product, not a career.
@@ -179,7 +181,8 @@ no signal | bad signal | weak signal | keeps dropping | who do i call | who shou
 where do i call | fix my | repair my | worth buying | worth it | stock price | stocks
 broken | cracked | lags | laggy | buffering | won't start | doesn't turn on | where can i buy
 where to buy | which brand | looking for a flat | looking for an apartment | reset my
-internet is slow | slow internet | opening hours | pay for | pay by card
+internet is slow | slow internet | opening hours | pay for | pay by card | which operator
+which provider | best operator
 """
 _CONSUMER_RU = """
 тариф | тарифы | тарифный план | абонент | абонентская плата | пакет каналов | пакет интернета
@@ -194,7 +197,8 @@ _CONSUMER_RU = """
 акции | биржа | тормозит | лагает | глючит | сломался | сломалась | сломалось | стучит
 не заводится | не включается | где купить | какой фирмы | какую модель | ищу квартиру
 сниму квартиру | нужен риелтор | медленный интернет | интернет медленный
-во сколько открывается | часы работы | оплатил | оплатить
+во сколько открывается | часы работы | оплатил | оплатить | какой оператор | какой провайдер
+пропали каналы | каналы пропали
 """
 _CONSUMER_KK = """
 тариф | тарифі | абонент | сим-карта | роуминг | баға | бағасы | қанша тұрады | қымбат
@@ -203,7 +207,7 @@ _CONSUMER_KK = """
 қайда хабарласу | қайда жүгіну | кімге хабарласу | қосып беріңіз | орнатып беру
 кесіп тастайды | үзіліп қалады | үзіледі | сынып қалды | қайдан сатып | пәтер іздеймін
 сатып алайын | сатып алғым | сатып алған | сатып алдым | интернет баяу | баяу интернет
-қашан ашылады
+қашан ашылады | қай оператор | жоғалып кетті | арналар жоқ
 """
 
 

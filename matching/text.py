@@ -347,8 +347,8 @@ _CONSUMER = _marker_phrases(CONSUMER_RAW)
 
 
 def _same_word(word: tuple[str, str, bool], marker: _MarkerWord) -> bool:
-    """The word is the marker's word: the same stem, or the marker's word with endings
-    («сатып алуға» is «сатып алу»). In Cyrillic words a vowel may be written as heard
+    """The word is the marker's word: the same stem, or a Russian or Kazakh marker's word with
+    endings («сатып алуға» is «сатып алу»). In Cyrillic words a vowel may be written as heard
     («хачу» is «хочу»); Latin words keep their vowels ("room" is not "roam"). English markers
     match Latin words only («интернет» is not "intern"); Russian and Kazakh ones match both."""
     s, f, cyrillic = word
@@ -357,7 +357,11 @@ def _same_word(word: tuple[str, str, bool], marker: _MarkerWord) -> bool:
     ms, mf = (marker[2], marker[3]) if cyrillic else (marker[0], marker[1])
     if cyrillic:
         s, f = reduced(s), reduced(f)
-    return s == ms or f == mf or (len(mf) >= 3 and f.startswith(mf) and is_ending(f[len(mf) :]))
+    if s == ms or f == mf:
+        return True
+    # Endings are Russian and Kazakh ones: English words are compared by stem ("interneta" is
+    # not "intern" with an ending).
+    return marker[4] and len(mf) >= 3 and f.startswith(mf) and is_ending(f[len(mf) :])
 
 
 def _find_markers(

@@ -182,7 +182,8 @@ where do i call | fix my | repair my | worth buying | worth it | stock price | s
 broken | cracked | lags | laggy | buffering | won't start | doesn't turn on | where can i buy
 where to buy | which brand | looking for a flat | looking for an apartment | reset my
 internet is slow | slow internet | opening hours | pay for | pay by card | which operator
-which provider | best operator
+which provider | best operator | which one is better | which is the best | how do i get to
+how to get to | gift | gifts | present for | open on | is it open | how to set up
 """
 _CONSUMER_RU = """
 тариф | тарифы | тарифный план | абонент | абонентская плата | пакет каналов | пакет интернета
@@ -198,7 +199,8 @@ _CONSUMER_RU = """
 не заводится | не включается | где купить | какой фирмы | какую модель | ищу квартиру
 сниму квартиру | нужен риелтор | медленный интернет | интернет медленный
 во сколько открывается | часы работы | оплатил | оплатить | какой оператор | какой провайдер
-пропали каналы | каналы пропали
+пропали каналы | каналы пропали | какой лучше | какая лучше | какое лучше | как настроить
+не видит | как добраться | как доехать | подарить | подарок | подарки
 """
 _CONSUMER_KK = """
 тариф | тарифі | абонент | сим-карта | роуминг | баға | бағасы | қанша тұрады | қымбат
@@ -207,7 +209,8 @@ _CONSUMER_KK = """
 қайда хабарласу | қайда жүгіну | кімге хабарласу | қосып беріңіз | орнатып беру
 кесіп тастайды | үзіліп қалады | үзіледі | сынып қалды | қайдан сатып | пәтер іздеймін
 сатып алайын | сатып алғым | сатып алған | сатып алдым | интернет баяу | баяу интернет
-қашан ашылады | қай оператор | жоғалып кетті | арналар жоқ
+қашан ашылады | қай оператор | жоғалып кетті | арналар жоқ | қайсысы жақсы | қалай баруға
+қалай жетуге | сыйлық
 """
 
 

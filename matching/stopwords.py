@@ -141,7 +141,8 @@ switch careers | change careers | switch into | move into | research position | 
 want to build | want to design | want to make | want to create | want to do | want to study
 looking for a job | looking for work
 would like to | dream of | my dream | want to develop | want to research | want to improve
-developer | developers | dev
+developer | developers | dev | want to switch | switch to | get into | break into | dream job
+want to understand | want to learn
 """
 _CAREER_RU = """
 хочу работать | хотел бы работать | хотела бы работать | мечтаю работать | работать в
@@ -157,7 +158,8 @@ _CAREER_RU = """
 хочу строить | хочу создавать | хочу собирать | хочу проектировать | хочу делать
 хочу изучать | хочу учиться | мечтаю | хочу сделать | хочу создать | хочу построить | ищу работу
 хочу разработать | хочу разрабатывать | хочу собрать | хочу спроектировать | хочу исследовать
-разработчик | разработчиком
+разработчик | разработчиком | хочу перейти | хочу разобраться | хочу понять | работа мечты
+работы мечты
 """
 _CAREER_KK = """
 жұмыс істегім | жұмыс істеймін | жұмыс істедім | жұмыс істеп | жұмысқа тұру | жұмыс іздеймін
@@ -166,7 +168,7 @@ _CAREER_KK = """
 дипломдық | магистратура | магистратураға | докторантура | докторант | түлек | бітірдім
 инженер | инженермін | тәжірибе | жалақы | мансап | болғым келеді | айналысқым | үйренгім
 зерттегім | жасағым | университет | университетте | факультет | жобалағым | құрастырғым
-әзірлегім | құрғым | өткім | жұмыс іздеп жүрмін | әзірлеуші
+әзірлегім | құрғым | өткім | жұмыс іздеп жүрмін | әзірлеуші | ауысқым | түсінгім
 """
 # A customer asking for a service, a purchase, a repair or a price: what such a text names
 # (satellite TV, a mobile network, a telescope to buy) is a product, not a career.
@@ -182,7 +184,7 @@ where do i call | fix my | repair my | worth buying | worth it | stock price | s
 broken | cracked | lags | laggy | buffering | won't start | doesn't turn on | where can i buy
 where to buy | which brand | looking for a flat | looking for an apartment | reset my
 internet is slow | slow internet | opening hours | pay for | pay by card | which operator
-which provider | best operator | which one is better | which is the best | how do i get to
+which provider | best operator | how do i get to
 how to get to | gift | gifts | present for | open on | is it open | how to set up
 """
 _CONSUMER_RU = """
@@ -199,7 +201,7 @@ _CONSUMER_RU = """
 не заводится | не включается | где купить | какой фирмы | какую модель | ищу квартиру
 сниму квартиру | нужен риелтор | медленный интернет | интернет медленный
 во сколько открывается | часы работы | оплатил | оплатить | какой оператор | какой провайдер
-пропали каналы | каналы пропали | какой лучше | какая лучше | какое лучше | как настроить
+пропали каналы | каналы пропали | как настроить
 не видит | как добраться | как доехать | подарить | подарок | подарки
 """
 _CONSUMER_KK = """
@@ -209,7 +211,7 @@ _CONSUMER_KK = """
 қайда хабарласу | қайда жүгіну | кімге хабарласу | қосып беріңіз | орнатып беру
 кесіп тастайды | үзіліп қалады | үзіледі | сынып қалды | қайдан сатып | пәтер іздеймін
 сатып алайын | сатып алғым | сатып алған | сатып алдым | интернет баяу | баяу интернет
-қашан ашылады | қай оператор | жоғалып кетті | арналар жоқ | қайсысы жақсы | қалай баруға
+қашан ашылады | қай оператор | жоғалып кетті | арналар жоқ | қалай баруға
 қалай жетуге | сыйлық
 """
 

@@ -141,7 +141,7 @@ switch careers | change careers | switch into | move into | research position | 
 want to build | want to design | want to make | want to create | want to do | want to study
 looking for a job | looking for work
 would like to | dream of | my dream | want to develop | want to research | want to improve
-developer | developers | dev | want to switch | switch to | get into | break into | dream job
+developer | developers | dev | get into | break into | dream job
 want to understand | want to learn
 """
 _CAREER_RU = """

@@ -12,6 +12,10 @@ type), so that only the steps' consistency matters, not linguistic perfection:
    reading of Latin words typed by Kazakh speakers); a stem keeps at least 4 letters.
    Stacked Kazakh suffixes ("жұлдыздарды") and Latin-typed Kazakh are left to the matcher, which
    accepts two stems when one is the other plus endings (`is_ending`).
+
+Tokens know their sentence and clause (a contrast, "but" / «но» / «бірақ», starts a clause).
+`others_spans` finds what is said about someone else, and `intent` whether a text speaks of a
+career or study path, or asks for a service as a customer.
 """
 
 from __future__ import annotations

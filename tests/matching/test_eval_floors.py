@@ -1,4 +1,4 @@
-"""Quality floors on the labelled cases: our own set and the three sets written by others."""
+"""Quality floors on the labelled cases: our own set and the four sets written by others."""
 
 from __future__ import annotations
 
@@ -16,12 +16,15 @@ from .conftest import EVAL_DIR
 # makes matching worse fails here. blind2.yaml and blind3.yaml were written without seeing the
 # engine; their misses guided general changes (off-domain fields, ambiguous aliases, evidence
 # about others; then intents, leisure, one sense per word, tools and jargon), not special
-# cases. Their figures are tuning figures now, not blind ones.
+# cases. Their figures are tuning figures now, not blind ones. blind4.yaml was written blind and
+# measured once on the engine of round 3 (P@1 0.989, R@3 0.973, abstention 0.932) before it was
+# added here: it is the honest estimate of how the engine does on unseen students.
 FLOORS = {
     "cases.yaml": {"p_at_1": 0.97, "r_at_3": 0.97, "abstention": 0.97},
     "holdout.yaml": {"p_at_1": 0.97, "r_at_3": 0.95, "abstention": 0.95},
     "blind2.yaml": {"p_at_1": 0.97, "r_at_3": 0.95, "abstention": 0.95},
     "blind3.yaml": {"p_at_1": 0.97, "r_at_3": 0.95, "abstention": 0.95},
+    "blind4.yaml": {"p_at_1": 0.97, "r_at_3": 0.95, "abstention": 0.90},
 }
 
 

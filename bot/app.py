@@ -47,7 +47,7 @@ from bot.config import Settings
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.migrate import upgrade
 from bot.fsm_storage import FsmBackend, create_fsm_backend
-from bot.handlers import common, errors
+from bot.handlers import common, errors, schedule
 from bot.i18n import Translator
 from bot.menu import publish_menu
 from bot.middlewares import (
@@ -64,7 +64,9 @@ from bot.middlewares import (
 from bot.pipeline import DatabaseProbe, UpdateIntake
 from bot.polling import Poller
 from bot.repositories.updates import forget_processed_before
+from bot.schedule.scheduler import ReminderScheduler
 from bot.services.fairdata import FairData, FairDataStore, load_fair_data
+from bot.services.reminders import Rendering
 from bot.webhook import create_webhook_app
 
 log = logging.getLogger(__name__)
@@ -89,7 +91,7 @@ def build_bot(settings: Settings) -> Bot:
 
 def feature_routers() -> list[Router]:
     """The audience routers (student, employer, organiser), in order. Add yours here."""
-    return []
+    return [schedule.create_router()]
 
 
 def build_dispatcher(
@@ -227,8 +229,19 @@ async def run(
     probe = database_probe(engine)
     intake = UpdateIntake(dp, bot, database_probe=probe)
     janitor = asyncio.create_task(_ledger_janitor(sessionmaker, clock))
+    reminders = ReminderScheduler(
+        sessionmaker=sessionmaker,
+        clock=clock,
+        fair=fair_store,
+        rendering=Rendering(translator, settings.tz),
+        nudge_minutes=settings.fair_nudge_minutes,
+        sweep_seconds=settings.reminder_sweep_seconds,
+    )
     try:
         await forget_old_updates(sessionmaker, clock)
+        # The schedule in force goes into the database before anyone can subscribe to it.
+        await reminders.start()
+        fair_store.on_replace(reminders.on_replace)
         await dp.emit_startup(bot=bot, dispatcher=dp, bots=[bot], **dp.workflow_data)
         try:
             await publish_menu(bot, translator)
@@ -250,6 +263,7 @@ async def run(
         janitor.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await janitor
+        await reminders.stop()
         try:
             await dp.emit_shutdown(bot=bot, dispatcher=dp, bots=[bot], **dp.workflow_data)
         finally:

@@ -65,6 +65,11 @@ class Settings(DatabaseSettings):
     # Telegram asks for at most 20 messages in 10 s from one person before we slow them down.
     throttle_limit: int = Field(default=20, ge=1)
     throttle_window_seconds: float = Field(default=10.0, gt=0)
+    # Reminders: how often every process looks for due reminders besides its timers (a safety
+    # net for timers lost to a crash), and how long before the career fair opens matched
+    # students are told their organisations and booths (0: never).
+    reminder_sweep_seconds: float = Field(default=30.0, ge=1, le=3600)
+    fair_nudge_minutes: int = Field(default=30, ge=0, le=1440)
 
     @field_validator("bot_token")
     @classmethod
@@ -163,6 +168,13 @@ _PROBLEMS: dict[str, dict[str, str]] = {
     },
     "log_level": {"": "LOG_LEVEL is malformed: use DEBUG, INFO, WARNING or ERROR"},
     "log_format": {"": "LOG_FORMAT is malformed: use text or json"},
+    "reminder_sweep_seconds": {
+        "": "REMINDER_SWEEP_SECONDS is malformed: give seconds, from 1 to 3600"
+    },
+    "fair_nudge_minutes": {
+        "": "FAIR_NUDGE_MINUTES is malformed: give minutes before the career fair, 0 to 1440 "
+        "(0 turns the nudge off)"
+    },
 }
 
 

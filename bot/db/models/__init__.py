@@ -6,6 +6,12 @@ Add a module per area and import its classes below.
 from bot.db.base import Base
 from bot.db.models.fsm import FsmRecord
 from bot.db.models.outbox import OutboxMessage
+from bot.db.models.schedule import (
+    Reminder,
+    ReminderPreference,
+    ScheduledSession,
+    SessionSubscription,
+)
 from bot.db.models.students import ContactShare, StudentMatch, StudentProfile, StudentTopic
 from bot.db.models.updates import ProcessedUpdate
 from bot.db.models.users import User
@@ -16,6 +22,10 @@ __all__ = [
     "FsmRecord",
     "OutboxMessage",
     "ProcessedUpdate",
+    "Reminder",
+    "ReminderPreference",
+    "ScheduledSession",
+    "SessionSubscription",
     "StudentMatch",
     "StudentProfile",
     "StudentTopic",

@@ -198,7 +198,8 @@ def check_schedule(
         if session is not None:
             sessions.append(session)
     if problems or zone is None:
-        return None, problems
+        # In file order, as the organiser reads it.
+        return None, sorted(problems, key=lambda p: p.line or 0)
     return Schedule(zone=zone, sessions=tuple(sessions)), []
 
 

@@ -341,33 +341,35 @@ def _my_schedule(
     builder.adjust(1, 2)
     if not mine.items:
         return t("my-schedule-empty"), builder.as_markup()
-    parts = [t("my-schedule-header", zone=_zone_text(user, settings, now))]
-    for item in mine.items:
-        if item.moment is Moment.NOW:
-            parts.append(t("my-schedule-now", title=render.localized(item.session.title, lang),
-                           until=render.clock_time(item.session.ends_at, zone)))  # fmt: skip
+    status = [
+        t("my-schedule-now", title=render.localized(item.session.title, lang),
+          until=render.clock_time(item.session.ends_at, zone))
+        for item in mine.items
+        if item.moment is Moment.NOW
+    ]  # fmt: skip
     if mine.next is not None:
         minutes = round((mine.next.starts_at - now).total_seconds() / 60)
-        parts.append(
+        status.append(
             t("my-schedule-next", title=render.localized(mine.next.title, lang),
               when=render.when(mine.next.starts_at, zone, lang),
               duration=render.duration(t, minutes))
         )  # fmt: skip
-    elif all(item.moment in (Moment.PAST, Moment.CANCELLED) for item in mine.items):
-        parts.append(t("my-schedule-done"))
-    lines = [
+    elif not status:
+        status.append(t("my-schedule-done"))
+    items = [
         t(f"my-schedule-item-{item.moment.value}",
           when=render.when(item.session.starts_at, zone, lang),
           title=render.localized(item.session.title, lang),
           place=render.place(item.session.venue, item.session.room, lang))
         for item in mine.items
     ]  # fmt: skip
-    parts.append("\n".join(lines))
-    parts.append(
+    footer = (
         t("my-schedule-footer", offsets=render.durations(t, mine.offsets))
         if mine.offsets
         else t("my-schedule-footer-none")
     )
+    parts = [t("my-schedule-header", zone=_zone_text(user, settings, now)), "\n".join(status)]
+    parts += [*items, footer]
     return "\n\n".join(parts)[:MESSAGE_LIMIT], builder.as_markup()
 
 

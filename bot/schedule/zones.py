@@ -118,4 +118,4 @@ def zone_label(name: str | None, default_name: str, at: datetime) -> str:
     shown = name or default_name
     zone = zone_of(shown, ZoneInfo(default_name))
     offset = utc_offset(zone, at)
-    return shown if shown == offset else f"{shown} ({offset})"
+    return shown if shown in (offset, "UTC") else f"{shown} ({offset})"

@@ -41,6 +41,7 @@ def test_zones_as_shown() -> None:
     assert zone_label("Europe/Berlin", "Asia/Almaty", summer) == "Europe/Berlin (UTC+02:00)"
     assert zone_label("Europe/Berlin", "Asia/Almaty", winter) == "Europe/Berlin (UTC+01:00)"
     assert zone_label("UTC-03:30", "Asia/Almaty", summer) == "UTC-03:30"
+    assert zone_label("UTC", "Asia/Almaty", summer) == "UTC"
     assert utc_offset(zone_of("UTC+05:45", ALMATY), summer) == "UTC+05:45"
     assert zone_of("No/Such_Zone", ALMATY) is ALMATY
     assert zone_of(None, ALMATY) is ALMATY

@@ -109,7 +109,7 @@ timezone-prompt =
     Pick one below, or type a city or zone name (Europe/Berlin, Tashkent) or a UTC offset (+3, UTC-05:30). /cancel keeps it as it is.
 timezone-set = ✅ Time zone set to <b>{ $zone }</b>: it is { $time } there now.
 timezone-unknown = I don't know the time zone “{ $text }”. Type a city or zone name such as Europe/Berlin or Tashkent, or a UTC offset such as +3 or UTC-05:30. /cancel keeps your zone as it is.
-timezone-button-forum = 📍 Forum time ({ $zone })
+timezone-button-forum = 📍 Forum time: { $zone }
 
 ## Messages sent by the bot on its own
 

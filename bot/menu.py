@@ -9,6 +9,10 @@ from bot.i18n import Translator
 
 MENU: tuple[tuple[str, str], ...] = (
     ("start", "menu-start"),
+    ("schedule", "menu-schedule"),
+    ("my_schedule", "menu-my-schedule"),
+    ("reminders", "menu-reminders"),
+    ("timezone", "menu-timezone"),
     ("help", "menu-help"),
     ("cancel", "menu-cancel"),
 )

@@ -70,7 +70,7 @@ class ReminderScheduler:
             job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
         )
         self._scheduler.add_job(
-            self._timer, IntervalTrigger(seconds=self._sweep_seconds), id="sweep"
+            self._sweep, IntervalTrigger(seconds=self._sweep_seconds), id="sweep"
         )
         self._scheduler.start()
         await self.fire()
@@ -106,19 +106,28 @@ class ReminderScheduler:
 
     async def replan(self) -> list[datetime]:
         """Timers for every future moment something can fall due, from the database."""
+        now = self._clock.now()
         async with self._sessionmaker() as session:
-            moments = await planned_moments(
-                session, now=self._clock.now(), nudge_minutes=self._nudge_minutes
-            )
+            moments = await planned_moments(session, now=now, nudge_minutes=self._nudge_minutes)
         scheduler = self._scheduler
-        if scheduler is not None:
-            for job in scheduler.get_jobs():
-                if job.id.startswith(_DUE):
-                    job.remove()
-            for moment in moments:
-                scheduler.add_job(
-                    self._timer, DateTrigger(run_date=moment), id=f"{_DUE}{moment.isoformat()}"
-                )
+        if scheduler is None:
+            return moments
+        # A timer whose moment just came is left to run, whatever the new plan says.
+        current = {
+            job.id: job.next_run_time for job in scheduler.get_jobs() if job.id.startswith(_DUE)
+        }
+        ahead = {job_id: at for job_id, at in current.items() if at is not None and at > now}
+        if set(ahead.values()) == set(moments):
+            return moments
+        for job_id in ahead:
+            scheduler.remove_job(job_id)
+        for moment in moments:
+            scheduler.add_job(
+                self._timer,
+                DateTrigger(run_date=moment),
+                id=f"{_DUE}{moment.isoformat()}",
+                replace_existing=True,
+            )
         log.info(
             "reminder timers planned: %s (next %s)", len(moments), moments[0] if moments else None
         )
@@ -139,6 +148,14 @@ class ReminderScheduler:
         await self.sync()
         await self.replan()
         await self.fire()
+
+    async def _sweep(self) -> None:
+        """The safety net: a pass, and new timers if another process changed the schedule."""
+        await self._timer()
+        try:
+            await self.replan()
+        except Exception:  # the next sweep tries again
+            log.exception("re-planning reminder timers failed")
 
     async def _timer(self) -> None:
         task = asyncio.ensure_future(self.fire())

@@ -4,6 +4,7 @@ browse by day in their language and zone, pick sessions, choose reminder times a
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import pytest
 from aiogram import Dispatcher
@@ -11,11 +12,21 @@ from aiogram.client.default import DefaultBotProperties
 from sqlalchemy import select
 
 from bot.app import feature_routers
+from bot.db.migrate import upgrade
 from bot.db.models import ReminderPreference, SessionSubscription, User
 from bot.fakeapi import FakeTelegramServer, Timings
 from bot.fakeapi.users import BotMessage, SimUser
 from bot.services.reminders import OUTBOX_REMINDER
 from tests.schedule.conftest import DEFAULT_SESSIONS, Forum, almaty
+
+
+@pytest.fixture
+async def database_url(tmp_path: Path) -> str:
+    """SQLite only: these tests are about what people see; the rules below them run on both
+    databases in test_reminders.py."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'fairbot.sqlite3'}"
+    await upgrade(url)
+    return url
 
 
 @pytest.fixture

@@ -103,3 +103,17 @@ def test_upcoming_moments() -> None:
     assert upcoming_moments(sessions, [15, 60], now) == [
         START - timedelta(minutes=15), START + timedelta(minutes=15),
     ]  # fmt: skip
+
+
+def test_the_day_shown_first() -> None:
+    from datetime import date
+
+    from bot.services.agenda import pick_day
+
+    days = [date(2027, 9, 8), date(2027, 9, 9)]
+    assert pick_day(days, None, date(2027, 9, 1)) == date(2027, 9, 8)  # before: the first day
+    assert pick_day(days, None, date(2027, 9, 9)) == date(2027, 9, 9)  # today
+    assert pick_day(days, None, date(2027, 9, 20)) == date(2027, 9, 9)  # after: the last day
+    assert pick_day(days, date(2027, 9, 8), date(2027, 9, 9)) == date(2027, 9, 8)  # asked for
+    assert pick_day(days, date(2027, 9, 10), date(2027, 9, 9)) == date(2027, 9, 9)  # not a day
+    assert pick_day([], None, date(2027, 9, 9)) is None

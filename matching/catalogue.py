@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 
@@ -17,6 +17,7 @@ from matching.datafiles import (
     load_yaml,
     validate_entries,
 )
+from matching.text import stems
 
 Lang = Literal["en", "ru", "kk"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
@@ -25,6 +26,7 @@ OPENING_KINDS: tuple[OpeningKind, ...] = get_args(OpeningKind)
 
 TOPICS_FILE = "topics.yaml"
 EMPLOYERS_FILE = "employers.yaml"
+OFF_DOMAIN_FILE = "offtopic.yaml"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -62,13 +64,34 @@ class TopicAliases(_Frozen):
 
 
 class Topic(_Frozen):
-    """A node of the taxonomy. `weight` is specificity: 1 for "ionosphere", ~0.3 for "space"."""
+    """A node of the taxonomy. `weight` is specificity: 1 for "ionosphere", ~0.3 for "space".
+
+    `ambiguous` names aliases that also have an everyday sense outside the field ("stars" of
+    the stage, car "engines"): they count only when nothing in the text points to a field no
+    exhibitor works in (see `OffDomainField`).
+    """
 
     id: TopicId
     name: LocalizedText
     aliases: TopicAliases = TopicAliases()
+    ambiguous: TopicAliases = TopicAliases()
     weight: float = Field(default=1.0, gt=0, le=1)
     broader: list[TopicId] = []
+
+
+class OffDomainField(_Frozen):
+    """A field no exhibitor works in (medicine, cooking, show business, astrology...).
+
+    Its aliases are negative evidence: a text mostly about such fields gets no match, a phrase
+    like "pop star" or "car engine" takes its words away from the taxonomy, and a word these
+    aliases know is never read as a typo of a taxonomy word ("гороскоп" is not "гироскоп").
+    `weight` says how clearly the field points away from the fair (1 = clearly).
+    """
+
+    id: TopicId
+    name: LocalizedText
+    aliases: TopicAliases
+    weight: float = Field(default=1.0, gt=0, le=1)
 
 
 class Opening(_Frozen):
@@ -122,10 +145,11 @@ class Exhibitor(_Frozen):
 
 @dataclass(frozen=True)
 class Catalogue:
-    """Topics by id and exhibitors by slug, both in file order."""
+    """Topics by id and exhibitors by slug, both in file order; off-domain fields by id."""
 
     topics: Mapping[str, Topic]
     exhibitors: Mapping[str, Exhibitor]
+    off_domain: Mapping[str, OffDomainField] = field(default_factory=dict)
 
 
 def _explain(err: ErrorDetails) -> str | None:
@@ -213,9 +237,72 @@ def check_catalogue(data_dir: Path) -> tuple[Catalogue | None, list[DataProblem]
     if topics_doc.data is not None:  # without a taxonomy every reference would look unknown
         problems += _check_topic_refs(employers_doc, known, exhibitors)
 
+    problems += _check_ambiguous(topics_doc, topic_list)
+    off_domain, more = _check_off_domain(data_dir, topic_list, known)
+    problems += more
+
     if problems:
         return None, problems
-    return Catalogue(topics=topics, exhibitors={ex.slug: ex for ex in exhibitors}), []
+    catalogue = Catalogue(
+        topics=topics, exhibitors={ex.slug: ex for ex in exhibitors}, off_domain=off_domain
+    )
+    return catalogue, []
+
+
+def alias_key(alias: str) -> tuple[str, ...]:
+    """What the matcher sees of an alias: its stems (two spellings with one key are one alias)."""
+    return tuple(stems(alias))
+
+
+def _check_ambiguous(doc: YamlDocument, topic_list: list[Topic]) -> list[DataProblem]:
+    """Every ambiguous alias must be one of the topic's aliases in the same language."""
+    problems = []
+    for i, topic in enumerate(topic_list):
+        for lang in LANGS:
+            own = {alias_key(a) for a in getattr(topic.aliases, lang)}
+            for j, alias in enumerate(getattr(topic.ambiguous, lang)):
+                if alias_key(alias) not in own:
+                    path = (_raw_index(doc, "id", topic.id, i), "ambiguous", lang, j)
+                    message = f"{alias!r} is not one of this topic's {lang} aliases"
+                    problems.append(doc.problem(path, message, key="id"))
+    return problems
+
+
+def _check_off_domain(
+    data_dir: Path, topic_list: list[Topic], topic_ids: set[str]
+) -> tuple[dict[str, OffDomainField], list[DataProblem]]:
+    """offtopic.yaml is optional; when present its ids and aliases must not clash with topics'."""
+    path = data_dir / OFF_DOMAIN_FILE
+    if not path.exists():
+        return {}, []
+    doc = load_yaml(path, _display(data_dir, OFF_DOMAIN_FILE))
+    fields, problems = validate_entries(doc, OffDomainField, key="id", explain=_explain)
+    owner: dict[tuple[str, ...], str] = {}
+    for topic in topic_list:
+        for _, alias in topic.aliases.all():
+            owner.setdefault(alias_key(alias), topic.id)
+    for i, off in enumerate(fields):
+        raw = _raw_index(doc, "id", off.id, i)
+        if off.id in topic_ids:
+            message = f"{off.id!r} is already a topic id in {TOPICS_FILE}"
+            problems.append(doc.problem((raw, "id"), message, key="id"))
+        for lang in LANGS:
+            for j, alias in enumerate(getattr(off.aliases, lang)):
+                key = alias_key(alias)
+                if not key:
+                    message = f"{alias!r} has only stop words or punctuation: it can never match"
+                elif key in owner:
+                    message = (
+                        f"{alias!r} is also an alias of topic {owner[key]!r} in {TOPICS_FILE}: "
+                        "a word cannot be both"
+                    )
+                else:
+                    continue
+                problems.append(doc.problem((raw, "aliases", lang, j), message, key="id"))
+    result: dict[str, OffDomainField] = {}
+    for off in fields:
+        result.setdefault(off.id, off)
+    return result, problems
 
 
 def _raw_keys(doc: YamlDocument, key: str) -> set[str]:

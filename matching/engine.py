@@ -2,21 +2,31 @@
 
 How a profile becomes matches:
 
-1. Topic extraction (`TopicIndex`). Every alias of the taxonomy, and every exhibitor's names,
-   are cut into stems (see `matching.text`). A student's stems are compared with this
-   vocabulary by rapidfuzz (`process.cdist`: ratio and OSA for typos, a common prefix plus known
-   endings for inflection and stacked Kazakh suffixes); short words (< 4 letters: GIS, ДЗЗ, RF)
-   and numbers only match exactly, and a word the vocabulary knows is never taken for a typo
-   of another. An alias matches when all its words stand together; a match inside a longer
-   match of an at least as specific topic ("space" inside "space weather") is dropped.
-2. Evidence per topic: the best match quality from the free text, 1 for picked topics, less for
+1. Topic extraction (`TopicIndex`). Every alias of the taxonomy, every exhibitor's names and
+   every alias of the off-domain fields (data/offtopic.yaml: medicine, cooking, show business,
+   astrology...) are cut into stems (see `matching.text`). A student's stems are compared with
+   this vocabulary by rapidfuzz (`process.cdist`: ratio and OSA for typos, a common prefix plus
+   known endings for inflection and stacked Kazakh suffixes); short words (< 4 letters: GIS,
+   ДЗЗ, RF) and numbers only match exactly, and a word the vocabulary knows, as it is or with
+   endings, is never taken for a typo of another. A word of an off-domain field is never read
+   as a typo or a form of another word ("гороскоп" is not "гироскоп"), nor a word of the fair
+   as a form of an off-domain word; off-domain words are recognised with endings, not typos.
+   An alias matches when all its words stand together in one sentence.
+2. Senses. A match inside a longer match of an at least as specific topic ("space" inside
+   "space weather") is dropped; between the fair's fields and the others the longer phrase
+   decides ("star" inside "pop star" goes, "law" inside "space law" too). When the text speaks
+   of an off-domain field, the taxonomy's `ambiguous` aliases ("stars", "engines") are taken in
+   their everyday sense and dropped, unless their own sentence plainly speaks of the fair.
+3. Evidence per topic: the best match quality from the free text, 1 for picked topics, less for
    the field of study; a topic also lends half its evidence to its `broader` topics. A named
-   exhibitor is evidence for that exhibitor alone.
-3. Score per exhibitor: the specificity-weighted share of the student's evidence the exhibitor
+   exhibitor is evidence for that exhibitor alone. Words about someone else ("my friend who
+   studies physics") count little next to the student's own. Off-domain fields are evidence too:
+   of interests no exhibitor covers.
+4. Score per exhibitor: the specificity-weighted share of the student's evidence the exhibitor
    covers (core topics fully, secondary half, topics only its openings name a third), 0-100.
-   Little evidence (only generic words) cannot reach a high score, and no evidence gives no
-   match at all.
-4. Seeking and languages reorder openings and nudge the score by a few points, never creating a
+   Little evidence (only generic words) cannot reach a high score, a text mostly about other
+   fields falls under the cut-off, and no evidence gives no match at all.
+5. Seeking and languages reorder openings and nudge the score by a few points, never creating a
    match.
 """
 
@@ -41,10 +51,12 @@ from matching.catalogue import (
     Opening,
     OpeningKind,
 )
-from matching.text import Token, is_ending, tokenize
+from matching.text import Token, is_ending, others_spans, tokenize
+from matching.text import stems as stem_of
 
 ReasonSource = Literal["text", "topic", "field"]
 ORG_PREFIX = "org:"  # pseudo-topics for exhibitors named by the student ("org:baiterek")
+OFF_PREFIX = "off:"  # fields no exhibitor works in ("off:healthcare"), from offtopic.yaml
 FloatArray = npt.NDArray[np.float32]
 
 # Tuning constants, measured on tests/eval (see `fairbot eval`).
@@ -57,6 +69,8 @@ BROADER_SHARE = 0.5
 CORE, SECONDARY, OPENING_ONLY = 1.0, 0.5, 0.35
 MIN_EVIDENCE = 0.6  # evidence below this (generic words only) is scored as if it were this much
 MIN_SCORE = 10.0  # the engine's cut-off: below it an exhibitor is not a match
+OFF_WEIGHT = 1.25  # an off-domain field weighs this much against the student's topics
+OTHERS_SHARE = 0.05  # what is said about someone else ("my friend studies physics")
 SEEKING_BONUS = 1.05
 LANGUAGE_MALUS = 0.95
 MAX_OPENINGS = 3
@@ -141,17 +155,25 @@ class _AliasHit:
     positions: frozenset[int]
     strength: float
     length: int
+    ambiguous: bool = False
 
 
 class TopicIndex:
-    """The taxonomy's aliases (and exhibitors' names) prepared for fuzzy lookup of free text."""
+    """The taxonomy's aliases (and exhibitors' names) prepared for fuzzy lookup of free text.
+
+    Entries are the taxonomy's topics, then one per exhibitor (its names), then one per
+    off-domain field (`first_org` and `first_off` say where each part starts).
+    """
 
     def __init__(self, catalogue: Catalogue) -> None:
-        # Specificity of every entry: the topic's weight; an exhibitor's own name is specific.
-        self.weights = [t.weight for t in catalogue.topics.values()] + [1.0] * len(
-            catalogue.exhibitors
-        )
         self.first_org = len(catalogue.topics)
+        self.first_off = self.first_org + len(catalogue.exhibitors)
+        # Specificity of every entry: the topic's weight; an exhibitor's own name is specific.
+        self.weights = [
+            *(t.weight for t in catalogue.topics.values()),
+            *([1.0] * len(catalogue.exhibitors)),
+            *(f.weight for f in catalogue.off_domain.values()),
+        ]
         entries: list[tuple[str, list[str]]] = [
             (tid, [*topic.name.get_all(), *(a for _, a in topic.aliases.all())])
             for tid, topic in catalogue.topics.items()
@@ -160,28 +182,47 @@ class TopicIndex:
             (ORG_PREFIX + slug, [*ex.name.get_all(), *ex.aliases])
             for slug, ex in catalogue.exhibitors.items()
         ]
+        entries += [
+            (OFF_PREFIX + fid, [*f.name.get_all(), *(a for _, a in f.aliases.all())])
+            for fid, f in catalogue.off_domain.items()
+        ]
+        ambiguous = [
+            {tuple(stem_of(a)) for _, a in topic.ambiguous.all()}
+            for topic in catalogue.topics.values()
+        ]
         self.topic_ids = [tid for tid, _ in entries]
         self.position = {tid: i for i, tid in enumerate(self.topic_ids)}
         vocab: dict[str, int] = {}
         alias_keys: set[tuple[int, tuple[int, ...], tuple[bool, ...] | None]] = set()
         self.aliases: list[tuple[int, tuple[int, ...]]] = []
         self.alias_latin: list[tuple[bool, ...] | None] = []
+        self.alias_ambiguous: list[bool] = []
+        on_words: set[int] = set()
         for t, (_, names) in enumerate(entries):
             for alias in names:
                 tokens = tokenize(alias)
                 if all(tok.stem.isdigit() for tok in tokens):  # "Organisation 17" is not "17"
                     continue
                 ids = tuple(vocab.setdefault(tok.stem, len(vocab)) for tok in tokens)
+                if t < self.first_off:
+                    on_words.update(ids)
                 # An exhibitor's name matches word by word in its own script only: "Ghalam" is
                 # the company, «ғалам» the universe.
-                is_org = t >= len(catalogue.topics)
+                is_org = self.first_org <= t < self.first_off
                 latin = tuple(tok.latin for tok in tokens) if is_org else None
                 if (t, ids, latin) not in alias_keys:
                     alias_keys.add((t, ids, latin))
                     self.aliases.append((t, ids))
                     self.alias_latin.append(latin)
+                    self.alias_ambiguous.append(
+                        t < self.first_org
+                        and _is_listed(tuple(tok.stem for tok in tokens), ambiguous[t])
+                    )
         self.vocab = list(vocab)
         self.vocab_ids = vocab
+        # Words only off-domain fields use are matched exactly, never as a variant of another
+        # word: "гороскоп" is not a typo of "гироскоп", "жұлдызнама" not a form of "жұлдыз".
+        self.off_only = frozenset(w for w, i in vocab.items() if i not in on_words)
         self.by_vocab: list[list[int]] = [[] for _ in self.vocab]
         for a, (_, ids) in enumerate(self.aliases):
             for v in set(ids):
@@ -190,6 +231,11 @@ class TopicIndex:
         self._long_idx = np.array(long_idx, dtype=np.int64)
         self._long_words = [self.vocab[i] for i in long_idx]
         self._long_len = np.array([len(w) for w in self._long_words], dtype=np.int32)
+        # Typos are looked for among the fair's own words only; other fields' words match
+        # exactly or with other endings (a cheaper pass over a smaller vocabulary).
+        typo_cols = [c for c, w in enumerate(self._long_words) if w not in self.off_only]
+        self._typo_cols = np.array(typo_cols, dtype=np.int64)
+        self._typo_words = [self._long_words[c] for c in typo_cols]
         self._cache: dict[str, tuple[tuple[int, float], ...]] = {}
 
     def clear_cache(self) -> None:
@@ -201,21 +247,13 @@ class TopicIndex:
         new = [s for s in dict.fromkeys(stems) if s not in self._cache]
         if not new:
             return
-        fuzzy = [s for s in new if _fuzzy_ok(s)]
+        fuzzy = [s for s in new if _fuzzy_ok(s) and s not in self.off_only]
         workers = -1 if len(fuzzy) >= 256 else 1  # starting threads costs more than small work
         for s in new:
             exact = self.vocab_ids.get(s)
             self._cache[s] = ((exact, 1.0),) if exact is not None else ()
         if not fuzzy or not self._long_words:
             return
-        ratio = process.cdist(
-            fuzzy,
-            self._long_words,
-            scorer=fuzz.ratio,
-            dtype=np.uint8,
-            score_cutoff=80,
-            workers=workers,
-        )
         prefix = process.cdist(
             fuzzy, self._long_words, scorer=Prefix.similarity, dtype=np.int32, workers=workers
         )
@@ -223,29 +261,6 @@ class TopicIndex:
         v_len = self._long_len[None, :]
         shorter = np.minimum(q_len, v_len)
         longer = np.maximum(q_len, v_len)
-        # One substitution is a typo in a long word but another word in a short one. Typos keep
-        # the first letter; long words that only share their ending are different words
-        # ("геодинамика", "термодинамика").
-        need = np.where(shorter <= 6, 88, np.where(shorter <= 8, 85, 80))
-        # A word the taxonomy knows is not a typo of another one ("Ghalam" is not "ғалам").
-        known = np.array([s in self.vocab_ids for s in fuzzy])[:, None]
-        # In a 5-letter stem only the end may differ ("музыка" is not "мұздық").
-        typo_ok = (shorter >= MIN_TYPO_LEN) & (prefix >= np.where(shorter == 5, 4, 1)) & ~known
-        by_ratio = np.where(typo_ok & (ratio >= need), ratio.astype(np.float32) / 100, 0).astype(
-            np.float32
-        )
-        # Two swapped letters are one typo: OSA counts them as one edit, Levenshtein as two.
-        osa = process.cdist(
-            fuzzy, self._long_words, scorer=OSA.distance, dtype=np.int32, workers=workers,
-            score_cutoff=1,
-        )  # fmt: skip
-        swapped = (osa == 1) & typo_ok
-        if swapped.any():
-            lev = process.cdist(
-                fuzzy, self._long_words, scorer=Levenshtein.distance, dtype=np.int32,
-                workers=workers, score_cutoff=2,
-            )  # fmt: skip
-            by_ratio = np.where(swapped & (lev == 2), np.maximum(by_ratio, TYPO_SIM), by_ratio)
         # Candidates for "same stem, other endings"; the endings themselves are checked below.
         # A 4-letter common prefix is too little for a long ending ("geode", "geodinam").
         by_prefix = (
@@ -254,14 +269,49 @@ class TopicIndex:
             & (longer - prefix <= np.where(prefix == MIN_FUZZY_LEN, 2, 5))
         )
         found: dict[str, list[tuple[int, float]]] = {}
-        rows, cols = np.nonzero(by_ratio)
-        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-            found.setdefault(fuzzy[r], []).append((int(self._long_idx[c]), float(by_ratio[r, c])))
+        # A word the vocabulary knows, as it is or with other endings, is not a typo of another
+        # one: "Ghalam" is not "ғалам", "платаларын" (boards) not "планеталар" (planets).
+        known = np.array([s in self.vocab_ids for s in fuzzy])
         rows, cols = np.nonzero(by_prefix)
         for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
             a, b, p = fuzzy[r], self._long_words[c], int(prefix[r, c])
             if is_ending(a[p:]) and is_ending(b[p:]):
                 found.setdefault(a, []).append((int(self._long_idx[c]), PREFIX_SIM))
+                known[r] = True
+        typo_words, typo_cols = self._typo_words, self._typo_cols
+        ratio = process.cdist(
+            fuzzy, typo_words, scorer=fuzz.ratio, dtype=np.uint8, score_cutoff=80, workers=workers
+        )
+        shorter = shorter[:, typo_cols]
+        # One substitution is a typo in a long word but another word in a short one. Typos keep
+        # the first letter; long words that only share their ending are different words
+        # ("геодинамика", "термодинамика").
+        need = np.where(shorter <= 6, 88, np.where(shorter <= 8, 85, 80))
+        # In a 5-letter stem only the end may differ ("музыка" is not "мұздық").
+        typo_ok = (
+            (shorter >= MIN_TYPO_LEN)
+            & (prefix[:, typo_cols] >= np.where(shorter == 5, 4, 1))
+            & ~known[:, None]
+        )
+        by_ratio = np.where(typo_ok & (ratio >= need), ratio.astype(np.float32) / 100, 0).astype(
+            np.float32
+        )
+        # Two swapped letters are one typo: OSA counts them as one edit, Levenshtein as two.
+        osa = process.cdist(
+            fuzzy, typo_words, scorer=OSA.distance, dtype=np.int32, workers=workers,
+            score_cutoff=1,
+        )  # fmt: skip
+        swapped = (osa == 1) & typo_ok
+        if swapped.any():
+            lev = process.cdist(
+                fuzzy, typo_words, scorer=Levenshtein.distance, dtype=np.int32,
+                workers=workers, score_cutoff=2,
+            )  # fmt: skip
+            by_ratio = np.where(swapped & (lev == 2), np.maximum(by_ratio, TYPO_SIM), by_ratio)
+        rows, cols = np.nonzero(by_ratio)
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            v = int(self._long_idx[typo_cols[c]])
+            found.setdefault(fuzzy[r], []).append((v, float(by_ratio[r, c])))
         for s, hits in found.items():
             best: dict[int, float] = dict(self._cache[s])
             for v, score in hits:
@@ -271,7 +321,11 @@ class TopicIndex:
             self._cache.clear()
 
     def mentions(self, text: str, tokens: Sequence[Token] | None = None) -> list[TopicMention]:
-        """Topics the text mentions, best first, one mention per topic."""
+        """Topics the text mentions, best first, one mention per topic.
+
+        Besides the taxonomy's topics, the mentions name exhibitors ("org:<slug>") and fields
+        no exhibitor works in ("off:<id>").
+        """
         tokens = tokenize(text) if tokens is None else tokens
         if not tokens:
             return []
@@ -282,8 +336,17 @@ class TopicIndex:
             if tok.alt is not None:
                 for v, score in self._cache[tok.alt]:
                     scores[v] = max(score, scores.get(v, 0.0))
+            if any(sc == 1.0 and self.vocab[v] not in self.off_only for v, sc in scores.items()):
+                # A word of the fair's own vocabulary is not a form of an off-domain word
+                # ("жұлдыз" is not "жұлдызнама", "physics" not "physician").
+                scores = {
+                    v: sc
+                    for v, sc in scores.items()
+                    if sc == 1.0 or self.vocab[v] not in self.off_only
+                }
             for v, score in scores.items():
                 hits.setdefault(v, []).append((pos, score))
+        sentence = [tok.sentence for tok in tokens]
         candidates: set[int] = set()
         for v in hits:
             candidates.update(self.by_vocab[v])
@@ -297,10 +360,20 @@ class TopicIndex:
                     same = [(p, sc) for p, sc in hits.get(v, ()) if tokens[p].latin == want]
                     if same:
                         own[v] = same
-            hit = self._alias_hit(a, own)
+            hit = self._alias_hit(a, own, sentence)
             if hit is not None:
                 found.append(hit)
-        found = _drop_subsumed(found, self.weights, self.first_org)
+        found = _drop_subsumed(found, self.weights, self.first_org, self.first_off)
+        if any(h.topic >= self.first_off for h in found):
+            # The text speaks of a field no exhibitor works in: words with an everyday sense
+            # there ("stars", "engines") are taken in that sense, unless their own sentence
+            # also speaks of the fair's fields plainly ("ML to classify galaxies").
+            plain = {
+                sentence[min(h.positions)]
+                for h in found
+                if h.topic < self.first_off and not h.ambiguous
+            }
+            found = [h for h in found if not h.ambiguous or sentence[min(h.positions)] in plain]
         best: dict[int, _AliasHit] = {}
         for h in found:
             cur = best.get(h.topic)
@@ -314,21 +387,30 @@ class TopicIndex:
         out.sort(key=lambda m: (-m.strength, m.start))
         return out
 
-    def _alias_hit(self, alias: int, hits: dict[int, list[tuple[int, float]]]) -> _AliasHit | None:
+    def _alias_hit(
+        self, alias: int, hits: dict[int, list[tuple[int, float]]], sentence: Sequence[int]
+    ) -> _AliasHit | None:
         topic, ids = self.aliases[alias]
         if any(v not in hits for v in ids):
             return None
+        ambiguous = self.alias_ambiguous[alias]
         if len(ids) == 1:
             pos, score = max(hits[ids[0]], key=lambda h: h[1])
-            return _AliasHit(topic, frozenset((pos,)), score, 1)
+            return _AliasHit(topic, frozenset((pos,)), score, 1, ambiguous)
         best: _AliasHit | None = None
         window = len(ids)
         for anchor, anchor_score in hits[ids[0]]:
             chosen = [anchor]
             total = anchor_score
             for v in ids[1:]:
+                # The words of an alias stand in one sentence ("...space programme. Anything
+                # for non-engineers?" is not "space engineering").
                 options = [
-                    (p, s) for p, s in hits[v] if p not in chosen and abs(p - anchor) <= window
+                    (p, s)
+                    for p, s in hits[v]
+                    if p not in chosen
+                    and abs(p - anchor) <= window
+                    and sentence[p] == sentence[anchor]
                 ]
                 if not options:
                     break
@@ -340,10 +422,25 @@ class TopicIndex:
                 # Adjacent words in any order ("связь спутниковая"); one other word in between
                 # only in the alias's own order ("обработка космических снимков").
                 if span < len(ids) or (span == len(ids) and chosen == sorted(chosen)):
-                    hit = _AliasHit(topic, frozenset(chosen), total / len(ids), len(ids))
+                    hit = _AliasHit(topic, frozenset(chosen), total / len(ids), len(ids), ambiguous)
                     if best is None or hit.strength > best.strength:
                         best = hit
         return best
+
+
+def _is_listed(key: tuple[str, ...], listed: set[tuple[str, ...]]) -> bool:
+    """`key` is one of `listed`, or a one-word form of one ("галактикалар" of "галактика")."""
+    if key in listed:
+        return True
+    if len(key) != 1:
+        return False
+    (word,) = key
+    for other in listed:
+        if len(other) == 1:
+            p = Prefix.similarity(word, other[0])
+            if p >= MIN_FUZZY_LEN and is_ending(word[p:]) and is_ending(other[0][p:]):
+                return True
+    return False
 
 
 def _fuzzy_ok(s: str) -> bool:
@@ -351,24 +448,29 @@ def _fuzzy_ok(s: str) -> bool:
 
 
 def _drop_subsumed(
-    hits: list[_AliasHit], weights: Sequence[float], first_org: int
+    hits: list[_AliasHit], weights: Sequence[float], first_org: int, first_off: int
 ) -> list[_AliasHit]:
     """Drop a match inside a longer match of another topic that is at least as specific:
     "space" inside "space weather" goes, "research" inside "space research" stays. The words
-    that name an exhibitor name it, whatever else they could mean."""
+    that name an exhibitor name it, whatever else they could mean. Between the fair's fields
+    and the others the longer phrase decides the sense: "star" inside "pop star" goes, and so
+    does "law" inside "space law"."""
     if len(hits) < 2:
         return hits
+
+    def is_org(h: _AliasHit) -> bool:
+        return first_org <= h.topic < first_off
 
     def covers(o: _AliasHit, h: _AliasHit) -> bool:
         if o.topic == h.topic:
             return False
-        if o.topic >= first_org > h.topic and h.positions <= o.positions:
+        if is_org(o) and not is_org(h) and h.positions <= o.positions:
             return True
-        return (
-            h.positions < o.positions
-            and o.strength >= h.strength * 0.9
-            and weights[o.topic] >= weights[h.topic]
-        )
+        if not (h.positions < o.positions and o.strength >= h.strength * 0.9):
+            return False
+        if (o.topic >= first_off) != (h.topic >= first_off):
+            return True
+        return weights[o.topic] >= weights[h.topic]
 
     return [h for h in hits if not any(covers(o, h) for o in hits)]
 
@@ -378,6 +480,10 @@ class _Evidence:
     vector: FloatArray  # per taxonomy topic
     reasons: dict[int, Reason] = field(default_factory=dict)
     named: dict[int, tuple[float, Reason]] = field(default_factory=dict)  # exhibitor -> evidence
+    off: dict[int, float] = field(default_factory=dict)  # off-domain field -> weighted evidence
+
+    def off_total(self) -> float:
+        return sum(self.off.values())
 
 
 class MatchEngine:
@@ -387,7 +493,8 @@ class MatchEngine:
         self.catalogue = catalogue
         self.index = TopicIndex(catalogue)
         self.n_topics = len(catalogue.topics)
-        # Index entries are the taxonomy's topics, then one per exhibitor (its names).
+        # Index entries are the taxonomy's topics, then one per exhibitor (its names), then
+        # one per off-domain field.
         self.topic_pos = {tid: i for i, tid in enumerate(catalogue.topics)}
         self.weights = np.array([t.weight for t in catalogue.topics.values()], dtype=np.float32)
         self.broader = [
@@ -423,13 +530,27 @@ class MatchEngine:
 
     def topics_in(self, text: str) -> list[TopicMention]:
         """The taxonomy topics a free text mentions, strongest first (for statistics, previews)."""
-        return [m for m in self.index.mentions(text) if not m.topic.startswith(ORG_PREFIX)]
+        return [
+            m for m in self.index.mentions(text) if not m.topic.startswith((ORG_PREFIX, OFF_PREFIX))
+        ]
+
+    def off_domain_in(self, text: str) -> list[TopicMention]:
+        """Fields no exhibitor works in that a free text mentions (for statistics: what else
+        students ask about), strongest first; `topic` is the field's id."""
+        return [
+            TopicMention(m.topic[len(OFF_PREFIX) :], m.words, m.strength, m.start, m.end)
+            for m in self.index.mentions(text)
+            if m.topic.startswith(OFF_PREFIX)
+        ]
 
     def _evidence(self, profile: StudentProfile) -> _Evidence:
         ev = _Evidence(np.zeros(self.n_topics, dtype=np.float32))
 
         def add(t: int, strength: float, reason: Reason) -> None:
-            if t >= self.n_topics:  # the student named an exhibitor
+            if t >= self.index.first_off:  # a field no exhibitor works in
+                evidence = strength * self.index.weights[t]
+                ev.off[t] = max(ev.off.get(t, 0.0), evidence)
+            elif t >= self.n_topics:  # the student named an exhibitor
                 o = t - self.n_topics
                 if strength > ev.named.get(o, (0.0, reason))[0]:
                     ev.named[o] = (strength, reason)
@@ -441,11 +562,25 @@ class MatchEngine:
             ("text", profile.interests),
             ("field", profile.field_of_study),
         )
+        found: list[tuple[int, float, Reason, bool]] = []
         for source, text in texts:
             if text:
+                others = others_spans(text)
                 for m in self.index.mentions(text):
-                    t = self.index.position[m.topic]
-                    add(t, m.strength * SOURCE_WEIGHT[source], Reason(m.topic, m.words, source))
+                    about_others = any(start <= m.start < end for start, end in others)
+                    found.append(
+                        (
+                            self.index.position[m.topic],
+                            m.strength * SOURCE_WEIGHT[source],
+                            Reason(m.topic, m.words, source),
+                            about_others,
+                        )
+                    )
+        # What is said about someone else counts little next to what the student says about
+        # themselves; when that is all there is (asking for a friend), it counts in full.
+        own = bool(profile.topics) or not all(about_others for *_, about_others in found)
+        for t, strength, reason, about_others in found:
+            add(t, strength * OTHERS_SHARE if own and about_others else strength, reason)
         for tid in profile.topics:
             if tid in self.topic_pos:
                 name = self.catalogue.topics[tid].name.get(profile.lang)
@@ -512,8 +647,11 @@ class MatchEngine:
             for o, (strength, _) in e.named.items():
                 numerator[i, o] += strength
                 total[i] += strength
+            # What the student said about fields no exhibitor works in is part of what they
+            # said: it lowers every share, so that a text mostly about them gets no match.
+            total[i] += OFF_WEIGHT * e.off_total()
         scores = 100.0 * numerator / np.maximum(total, MIN_EVIDENCE)[:, None]
-        scores[total <= 0] = 0.0
+        scores[numerator <= 0] = 0.0
         present = (ev > 0).astype(np.float32)
         for i, p in enumerate(profiles):
             if p.seeking:  # an opening of the wanted kind in the student's topics

@@ -1,4 +1,4 @@
-"""Stop words of English, Russian and Kazakh: function words and the talk around interests.
+"""Word lists of English, Russian and Kazakh: stop words, and the words for other people.
 
 Besides grammar words, the lists hold what students say around their interests ("I want to
 work", "I'm a student", "интересуюсь", "қызығамын"), so that these words can never fuzzily match
@@ -33,6 +33,7 @@ program programs programme programmes
 
 _RU = """
 а б в во вот все всё всего вся весь всех вы где да даже для до его ее её ей ему если есть еще ещё
+чему кому кем ком
 же за здесь и из или им их к как какой какие какая ко когда кто ли либо между меня мне мной мы на
 над не нее неё ней нет ни них но ну о об обо он она они оно от очень по под после потом при про
 с со так также там тебе тебя то того тоже той только том тут ты у уже хотя чего чей чем что чтобы
@@ -75,3 +76,34 @@ STOP_WORDS_RAW: dict[str, frozenset[str]] = {
     "ru": frozenset(_RU.split()),
     "kk": frozenset(_KK.split()),
 }
+
+
+# People other than the student: what follows them in a sentence is about someone else
+# ("came with my friend who studies physics", «досыммен келдім, ол физик»). Inflected and
+# possessive forms are recognised from these (see `matching.text.others_spans`). Words that
+# also mean the student themselves ("девушка", a girl) or what they would work with ("дети")
+# are left out.
+_OTHERS_EN = """
+friend friends girlfriend boyfriend buddy brother brothers sister sisters mom mum mother dad
+father parents husband wife son daughter cousin uncle aunt grandfather grandmother grandpa
+grandma classmate classmates groupmate roommate neighbour neighbor fiance fiancee
+"""
+_OTHERS_RU = """
+друг друзья подруга подружка приятель приятельница брат братишка сестра сестренка мама мать
+папа отец родители муж жена сын дочь дочка двоюродный кузен дядя тетя дедушка бабушка
+одногруппник одногруппница однокурсник однокурсница одноклассник одноклассница сосед соседка
+жених невеста
+"""
+_OTHERS_KK = """
+досым достарым досымыз құрбым құрбыларым жолдасым ағам ағалар ағайым апам әпкем інім сіңлім
+қарындасым бауырым анам әкем күйеуім ұлым қызым
+курстасым курстастарым сыныптасым сыныптастарым көршім
+"""
+OTHERS_RAW: frozenset[str] = frozenset((_OTHERS_EN + _OTHERS_RU + _OTHERS_KK).split())
+OTHERS_KK_RAW: frozenset[str] = frozenset(_OTHERS_KK.split())
+
+# The student speaking of themselves again, or a contrast ("мой папа физик, а я..."): ends
+# what was said about someone else.
+OTHERS_END_RAW: frozenset[str] = frozenset(
+    ["i", "i'm", "im", "but", "я", "а", "но", "ал", "бірақ", "алайда"]
+)

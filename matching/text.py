@@ -22,8 +22,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from matching.stopwords import STOP_WORDS_RAW
+from matching.stopwords import OTHERS_END_RAW, OTHERS_KK_RAW, OTHERS_RAW, STOP_WORDS_RAW
 
+_SENTENCE_END = re.compile(r"[.!?;…\n]+")
 _WORD = re.compile(r"\bc(?:\+\+|#)|[^\W_]+(?:['’ʼ`][^\W_]+)*", re.IGNORECASE)
 
 _CYRILLIC = {
@@ -166,8 +167,8 @@ def is_ending(tail: str, pieces: int = 3, letters: int = 1) -> bool:
 class Token:
     """A content word of a text: where it is in the original, and its folded stem(s).
 
-    `alt` is the Kazakh reading of a Latin-typed word ("zhuldyzdardy" → "juldiz"), when it
-    differs from `stem`.
+    `alt` is the Kazakh reading of a word without Kazakh letters ("zhuldyzdardy" → "juldiz",
+    «сахнада» → "sahna"), when it differs from `stem`.
     """
 
     start: int
@@ -175,6 +176,7 @@ class Token:
     stem: str
     alt: str | None = None
     latin: bool = True  # typed in Latin letters
+    sentence: int = 0  # which sentence of the text it is in
 
 
 def word_spans(text: str) -> Iterable[tuple[int, int, str]]:
@@ -196,7 +198,7 @@ def word_stems(word: str) -> tuple[str, str | None] | None:
         return None
     kind = script(word)
     main = stem(key, kind)
-    if kind == "latin":
+    if kind != "kk":
         kazakh = stem(key, "kk")
         if kazakh != main:
             return main, kazakh
@@ -206,13 +208,72 @@ def word_stems(word: str) -> tuple[str, str | None] | None:
 def tokenize(text: str) -> list[Token]:
     """Content tokens of `text`, stop words of en/ru/kk removed, positions into `text` kept."""
     tokens = []
+    sentence = 0
+    last = 0
     for start, end, word in word_spans(text):
+        if _SENTENCE_END.search(text, last, start):
+            sentence += 1
+        last = end
         found = word_stems(word)
         if found is not None:
-            tokens.append(Token(start, end, *found, latin=script(word) == "latin"))
+            tokens.append(Token(start, end, *found, script(word) == "latin", sentence))
     return tokens
 
 
 def stems(text: str) -> list[str]:
     """Just the stems of `text`'s content words, in order."""
     return [t.stem for t in tokenize(text)]
+
+
+def _marker_keys(words: Iterable[str]) -> frozenset[str]:
+    found = (word_stems(normalize(w)) for w in words)
+    return frozenset(f[0] for f in found if f is not None)
+
+
+_OTHERS = _marker_keys(OTHERS_RAW)
+# Kazakh says "my friend" with endings ("досым", "досыммен", "досымның"): these take more.
+_OTHERS_KK: dict[str, list[str]] = {}
+for _k in _marker_keys(OTHERS_KK_RAW):
+    _OTHERS_KK.setdefault(_k[:4], []).append(_k)
+# Markers that fold like a stop word ("son" like Kazakh «соң»).
+_OTHERS_STOP = frozenset(fold(normalize(w)) for w in OTHERS_RAW if word_stems(normalize(w)) is None)
+_OTHERS_END = frozenset(fold(normalize(w)) for w in OTHERS_END_RAW)
+
+
+def _names_someone_else(word: str) -> bool:
+    found = word_stems(word)  # cached, and tokenize needs it anyway
+    if found is None:
+        return bool(_OTHERS_STOP) and fold(word) in _OTHERS_STOP
+    key = found[0]
+    if key in _OTHERS:
+        return True
+    # Folding merged a doubled letter where an ending starts with the stem's last one
+    # ("досым" + "мен" → "dosimen").
+    return any(
+        key.startswith(o) and (is_ending(key[len(o) :]) or is_ending(o[-1] + key[len(o) :]))
+        for o in _OTHERS_KK.get(key[:4], ())
+    )
+
+
+def others_spans(text: str) -> list[tuple[int, int]]:
+    """Stretches of `text` about someone other than the student: from a word for another
+    person ("friend", «досым», «брат») to the end of the sentence, to the student's own
+    "I" / «я», or to a contrast ("but", «а», «бірақ»)."""
+    spans: list[tuple[int, int]] = []
+    ends = [m.start() for m in _SENTENCE_END.finditer(text)] + [len(text)]
+    k = 0  # ends[k] is the end of the current sentence
+    start: int | None = None
+    for begin, end, word in word_spans(text):
+        while ends[k] < begin:
+            k += 1
+            if start is not None:
+                spans.append((start, ends[k - 1]))
+                start = None
+        if start is not None and fold(word) in _OTHERS_END:
+            spans.append((start, begin))
+            start = None
+        if start is None and _names_someone_else(word):
+            start = end
+    if start is not None:
+        spans.append((start, ends[k]))
+    return spans

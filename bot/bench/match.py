@@ -104,7 +104,7 @@ def generated_catalogue(base: Catalogue, n: int, rng: random.Random) -> Catalogu
             secondary_topics=secondary,
             openings=openings,
         )
-    return Catalogue(topics=base.topics, exhibitors=exhibitors)
+    return Catalogue(topics=base.topics, exhibitors=exhibitors, off_domain=base.off_domain)
 
 
 def _typo(word: str, rng: random.Random) -> str:

@@ -30,6 +30,6 @@ def data_copy(tmp_path: Path) -> Path:
     """A writable copy of the real data directory, for breaking or extending it."""
     target = tmp_path / "data"
     target.mkdir()
-    for name in ("topics.yaml", "employers.yaml"):
+    for name in ("topics.yaml", "employers.yaml", "offtopic.yaml"):
         shutil.copy(DATA_DIR / name, target / name)
     return target

@@ -79,11 +79,17 @@ def test_match_batch_answers_every_line() -> None:
         "not json",
         json.dumps({"text": "ионосфера", "lang": "de"}),
         json.dumps({"text": "зымыран"}),
+        json.dumps({"text": "", "lang": "kk"}),
+        json.dumps({"text": "хочу стать звездой эстрады", "lang": None}),
+        json.dumps({"text": "I cook in a restaurant. " * 20_000 + "ionosphere"}),
     ]
     out = fairbot("match", "--batch", stdin="\n".join(lines) + "\n")
     assert out.returncode == 0, out.stderr
     results = [json.loads(line) for line in out.stdout.splitlines()]
-    assert len(results) == 5
+    assert len(results) == 8
+    assert results[5] == {"matches": []}
+    assert results[6] == {"matches": []}  # a pop star, not astronomy
+    assert results[7]["matches"][0]["org"] == "ionosphere"
     assert results[0]["matches"][0]["org"] == "fesenkov"
     assert all(set(m) >= {"org", "score", "reasons"} for m in results[0]["matches"])
     assert results[1] == {"matches": []}

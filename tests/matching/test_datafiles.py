@@ -217,3 +217,83 @@ def test_helpers_validate_a_whole_document() -> None:
     assert [(p.field, p.line, p.message) for p in problems] == [
         ("sessions[0].room", 2, "required field is missing")
     ]
+
+
+# -- offtopic.yaml and topics' ambiguous aliases ----------------------------------------------
+
+
+def test_off_domain_fields_load_with_the_catalogue(data_copy: Path) -> None:
+    catalogue = load_catalogue(data_copy)
+    assert {"healthcare", "astrology", "automotive"} <= set(catalogue.off_domain)
+    assert not set(catalogue.off_domain) & set(catalogue.topics)
+
+
+def test_off_domain_file_is_optional(data_copy: Path) -> None:
+    (data_copy / "offtopic.yaml").unlink()
+    assert collect_problems(data_copy) == []
+    assert load_catalogue(data_copy).off_domain == {}
+
+
+def test_off_domain_id_that_is_a_topic_id(data_copy: Path) -> None:
+    line = _edit(data_copy / "offtopic.yaml", "- id: healthcare", "- id: physics")
+    p = _only(collect_problems(data_copy))
+    assert (Path(p.file).name, p.entry, p.field, p.line) == ("offtopic.yaml", "physics", "id", line)
+    assert p.message == "'physics' is already a topic id in topics.yaml"
+
+
+def test_off_domain_alias_that_is_a_topic_alias(data_copy: Path) -> None:
+    line = _edit(
+        data_copy / "offtopic.yaml", "    en: [medicine, medical,", "    en: [Telescopes, medical,"
+    )
+    p = _only(collect_problems(data_copy))
+    assert (p.entry, p.field, p.line) == ("healthcare", "aliases.en[0]", line)
+    assert p.message == (
+        "'Telescopes' is also an alias of topic 'astronomy' in topics.yaml: a word cannot be both"
+    )
+
+
+def test_off_domain_alias_of_stop_words_only(data_copy: Path) -> None:
+    _edit(
+        data_copy / "offtopic.yaml", "    en: [medicine, medical,", "    en: [I want to, medical,"
+    )
+    p = _only(collect_problems(data_copy))
+    assert (p.entry, p.field) == ("healthcare", "aliases.en[0]")
+    assert "only stop words" in p.message
+
+
+def test_off_domain_entry_errors(data_copy: Path) -> None:
+    off = data_copy / "offtopic.yaml"
+    _edit(off, "- id: food", "- id: healthcare")
+    _edit(
+        off,
+        "  name: {en: Law, ru: Юриспруденция, kk: Заңтану}",
+        "  name: {en: Law, ru: Юриспруденция}",
+    )
+    _edit(off, "- id: sports\n", "- id: sports\n  weigth: 0.5\n")
+    messages = {(p.entry, p.field, p.message.split(" (")[0]) for p in collect_problems(data_copy)}
+    assert messages == {
+        ("healthcare", "id", "duplicate id 'healthcare'"),
+        ("law", "name.kk", "missing kk translation"),
+        ("sports", "weigth", "unknown field"),
+    }
+
+
+def test_off_domain_bad_yaml(data_copy: Path) -> None:
+    line = _edit(data_copy / "offtopic.yaml", "  weight: 0.6\n", "  weight: [0.6\n")
+    (p, *_) = collect_problems(data_copy)
+    assert Path(p.file).name == "offtopic.yaml"
+    assert p.message.startswith("invalid YAML")
+    assert p.line is not None
+    assert line <= p.line <= line + 2
+
+
+def test_ambiguous_alias_must_be_one_of_the_topics_aliases(data_copy: Path) -> None:
+    line = _edit(data_copy / "topics.yaml", "    ru: [звезды, небо,", "    ru: [звёздочки, небо,")
+    p = _only(collect_problems(data_copy))
+    assert (Path(p.file).name, p.entry, p.field, p.line) == (
+        "topics.yaml",
+        "astronomy",
+        "ambiguous.ru[0]",
+        line,
+    )
+    assert p.message == "'звёздочки' is not one of this topic's ru aliases"

@@ -169,3 +169,158 @@ def test_exhibitor_names_match_in_their_own_script(engine: MatchEngine) -> None:
 def test_latin_typed_kazakh_endings(engine: MatchEngine) -> None:
     assert _orgs(engine, "bolashaqta zhuldyzdardy zerttegim keledi")[0] == "fesenkov"
     assert _orgs(engine, "gharyshtyq zertteulermen ainalysqym keledi")[0] == "ncsrt"
+
+
+# -- negative evidence: fields no exhibitor works in --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm a nursing student, came with my friend who studies physics. Anything for healthcare?",
+        "culinary school grad, I cook at a restaurant. heard astronauts eat from tubes",
+        "I want to open a space-themed coffee shop",
+        "Мен тігіншімін, ғарыш тақырыбындағы көйлектер тігемін",
+    ],
+)
+def test_a_text_mostly_about_other_fields_gets_no_match(engine: MatchEngine, text: str) -> None:
+    assert _orgs(engine, text) == []
+
+
+def test_other_fields_lower_the_share_but_keep_the_ranking(engine: MatchEngine) -> None:
+    plain = engine.match(StudentProfile(interests="radio astronomy and pulsars"))
+    mixed = engine.match(
+        StudentProfile(
+            interests="I love cooking, but my real passion is radio astronomy and pulsars"
+        )
+    )
+    assert [m.org for m in mixed] == [m.org for m in plain][: len(mixed)]
+    assert mixed[0].org == "fesenkov"
+    assert mixed[0].score < plain[0].score
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("who's the biggest pop star in KZ?", "astronomy"),
+        ("I like Star Wars movies", "astronomy"),
+        ("хочу стать звездой эстрады", "astronomy"),
+        ("Жұлдыз жорамалы бойынша мен Егіздермін", "astronomy"),
+        ("гороскопы и натальные карты", "gis"),
+        ("Ұшқыш болғым келеді, азаматтық авиация", "aerospace-engineering"),
+    ],
+)
+def test_a_phrase_of_another_field_takes_its_words_away(
+    engine: MatchEngine, text: str, topic: str
+) -> None:
+    assert topic not in {m.topic for m in engine.topics_in(text)}
+    assert _orgs(engine, text) == []
+
+
+def test_a_phrase_of_the_fair_takes_its_words_back(engine: MatchEngine) -> None:
+    # "law" is another field, "space law" is the fair's.
+    mentions = engine.index.mentions("space law and the Outer Space Treaty")
+    assert {m.topic for m in mentions} == {"space-programme"}
+
+
+def test_ambiguous_words_count_alone_but_not_next_to_another_field(engine: MatchEngine) -> None:
+    assert _orgs(engine, "звезды")[0] == "fesenkov"
+    assert _orgs(engine, "двигатели")[0] == "baiterek"
+    assert _orgs(engine, "я автослесарь, перебираю двигатели и коробки") == []
+    assert _orgs(engine, "I'm a barista, I make latte art with stars and moons") == []
+    # An inflected form of an ambiguous alias is ambiguous too.
+    assert _orgs(engine, "ищу работу официантом в кафе «Галактика»") == []
+    # Plain words of the fair in the same sentence keep the sense.
+    banker = "Работаю в банке. Хочу применить ML, чтобы классифицировать галактики"
+    assert "astrophysics" in {m.topic for m in engine.topics_in(banker)}
+    # Unambiguous words count whatever else is said.
+    assert _orgs(engine, "Люблю футбол, но главное — хочу строить ракеты") == ["baiterek"]
+
+
+@pytest.mark.parametrize(
+    ("word", "not_topic"),
+    [
+        ("гороскоп", "adcs"),  # not a typo of «гироскоп»
+        ("жұлдызнама", "astronomy"),  # astrology, not a form of «жұлдыз»
+        ("косметология", "astrophysics"),  # not a typo of «космология»
+    ],
+)
+def test_words_of_other_fields_are_never_typos_of_the_fairs(
+    engine: MatchEngine, word: str, not_topic: str
+) -> None:
+    assert not_topic not in {m.topic for m in engine.topics_in(word)}
+    assert engine.match(StudentProfile(interests=word)) == []
+
+
+def test_words_of_the_fair_are_never_forms_of_other_fields(engine: MatchEngine) -> None:
+    # "physics" is not a form of "physician", «жұлдыздар» not of «жұлдызнама».
+    assert [m.topic for m in engine.index.mentions("physics")] == ["physics"]
+    assert [m.topic for m in engine.index.mentions("жұлдыздар")] == ["astronomy"]
+
+
+def test_a_word_the_vocabulary_knows_with_endings_is_not_a_typo(engine: MatchEngine) -> None:
+    # «платаларын» is «платалары» (boards) with an ending, not a typo of «планеталар» (planets).
+    topics = {m.topic for m in engine.topics_in("баспа платаларын жобалаймын")}
+    assert topics == {"electronics"}
+
+
+# -- evidence about other people --------------------------------------------------------------
+
+
+def test_what_is_said_about_someone_else_counts_little(engine: MatchEngine) -> None:
+    assert _orgs(engine, "мой папа всю жизнь работал на Байконуре, а я учусь на юриста") == []
+    assert _orgs(engine, "Досыммен бірге келдім, ол физик. Мен домбырадан сабақ беремін") == []
+    # ...but in full when the student says nothing about themselves (asking for a friend).
+    assert _orgs(engine, "my friend studies astrophysics")[0] == "fesenkov"
+    # The student's own words after the other person count in full.
+    assert _orgs(engine, "my dad is a pilot, but I want to design attitude control systems")[0] == (
+        "ghalam"
+    )
+
+
+def test_alias_words_stand_in_one_sentence(engine: MatchEngine) -> None:
+    text = "I love space. Is there anything for engineers?"
+    assert "aerospace-engineering" not in {m.topic for m in engine.topics_in(text)}
+    assert "aerospace-engineering" in {m.topic for m in engine.topics_in("space engineering")}
+
+
+def test_kazakh_typed_without_kazakh_letters(engine: MatchEngine) -> None:
+    # «сахнада» is «сахна» (stage) with a Kazakh ending even without Kazakh letters.
+    assert _orgs(engine, "сахнада ән айтып, жұлдыз болғым келеді") == []
+    assert _orgs(engine, "жанармай жүйелері")[0] == "baiterek"
+
+
+def test_topics_in_leaves_out_other_fields(engine: MatchEngine) -> None:
+    assert engine.topics_in("I'm a nurse and I love astronomy") == [
+        m
+        for m in engine.index.mentions("I'm a nurse and I love astronomy")
+        if m.topic == "astronomy"
+    ]
+
+
+def test_no_alias_of_the_taxonomy_reads_as_another_field(
+    engine: MatchEngine, catalogue: Catalogue
+) -> None:
+    # An off-domain alias that swallowed a topic's alias would silently turn it off.
+    clashes = [
+        (topic.id, alias, m.topic)
+        for topic in catalogue.topics.values()
+        for _, alias in topic.aliases.all()
+        for m in engine.index.mentions(alias)
+        if m.topic.startswith("off:")
+    ]
+    assert clashes == []
+
+
+def test_off_domain_in_names_the_other_fields(engine: MatchEngine) -> None:
+    found = engine.off_domain_in("я повар и люблю футбол, а ещё астрономию")
+    assert {m.topic for m in found} == {"food", "sports"}
+    assert {m.words for m in found} == {"повар", "футбол"}
+    assert engine.off_domain_in("astronomy") == []
+
+
+def test_without_offtopic_yaml_there_is_no_negative_evidence(data_copy: Path) -> None:
+    (data_copy / "offtopic.yaml").unlink()
+    bare = MatchEngine(load_catalogue(data_copy))
+    assert bare.match(StudentProfile(interests="rockets"))[0].org == "baiterek"
+    assert bare.match(StudentProfile(interests="pop star"))[0].org == "fesenkov"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matching.text import fold, is_ending, normalize, stems, tokenize
+from matching.text import fold, is_ending, normalize, others_spans, stems, tokenize
 
 
 def test_normalize_nfkc_casefold_and_yo() -> None:
@@ -108,3 +108,33 @@ def test_endings_are_short_chains_of_known_suffixes() -> None:
     assert is_ending("")
     assert not is_ending("ism")  # three single letters: "mechanics" is not "mechanisms"
     assert not is_ending("navt")  # "kosmos" is not "kosmonavt"
+
+
+@pytest.mark.parametrize(
+    ("text", "about_others"),
+    [
+        (
+            "I'm a nurse, came with my friend who studies physics. Anything here?",
+            [" who studies physics"],
+        ),
+        ("my brother studies physics and I study astronomy", [" studies physics and "]),
+        ("Мой брат физик, а я хочу в ДЗЗ", [" физик, "]),
+        ("Досыммен бірге келдім, ол физик. Маған не бар?", [" бірге келдім, ол физик"]),
+        ("Әкем ұшқыш, бірақ мен спутниктерді жобалағым келеді", [" ұшқыш, "]),
+        ("I want to work on satellites", []),
+        ("мамандығым — ғарыштық техника", []),  # «мама» is not in «мамандық»
+    ],
+)
+def test_others_spans(text: str, about_others: list[str]) -> None:
+    assert [text[a:b] for a, b in others_spans(text)] == about_others
+
+
+def test_tokens_know_their_sentence() -> None:
+    tokens = tokenize("space research. Anything for engineers? Satellites; rockets")
+    assert [t.sentence for t in tokens] == [0, 0, 1, 2, 3]
+
+
+def test_kazakh_reading_of_cyrillic_without_kazakh_letters() -> None:
+    (token,) = tokenize("сахнада")
+    assert token.alt is not None
+    assert token.alt == stems("сахна")[0] or is_ending(token.alt[len(stems("сахна")[0]) :])

@@ -10,6 +10,7 @@ Workflow data (keyword arguments any handler, filter or middleware can ask for b
 - translator: bot.i18n.Translator -- every language (for texts to other people)
 - fair: bot.services.fairdata.FairDataStore | None -- the data files in force (catalogue, engine)
 - redis: redis.asyncio.Redis | None -- the shared Redis client when REDIS_URL is set
+- audiences: bot.services.audiences.AudienceRegistry -- who a broadcast can reach
 
 Per update, set by the middlewares:
 
@@ -46,8 +47,11 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.migrate import upgrade
+from bot.delivery.limiter import SendLimiter, create_limiter, limit_bot
+from bot.delivery.progress import BroadcastProgress
+from bot.delivery.worker import DeliveryConfig, OutboxWorker
 from bot.fsm_storage import FsmBackend, create_fsm_backend
-from bot.handlers import common, errors, schedule
+from bot.handlers import common, errors, organiser, schedule
 from bot.i18n import Translator
 from bot.menu import publish_menu
 from bot.middlewares import (
@@ -65,6 +69,7 @@ from bot.pipeline import DatabaseProbe, UpdateIntake
 from bot.polling import Poller
 from bot.repositories.updates import forget_processed_before
 from bot.schedule.scheduler import ReminderScheduler
+from bot.services.audiences import default_audiences
 from bot.services.fairdata import FairData, FairDataStore, load_fair_data
 from bot.services.reminders import Rendering
 from bot.webhook import create_webhook_app
@@ -90,8 +95,13 @@ def build_bot(settings: Settings) -> Bot:
 
 
 def feature_routers() -> list[Router]:
-    """The audience routers (student, employer, organiser), in order. Add yours here."""
-    return [schedule.create_router()]
+    """The audience routers (student, employer, organiser), in order. Add yours here.
+
+    The organiser router goes first: it takes only organisers' commands, buttons and their
+    broadcast drafts, and its role filter turns everyone else away. The schedule is for
+    everyone.
+    """
+    return [organiser.create_router(), schedule.create_router()]
 
 
 def build_dispatcher(
@@ -114,6 +124,7 @@ def build_dispatcher(
     if fsm is None:
         fsm = create_fsm_backend(sessionmaker=sessionmaker, clock=clock)
     translator = translator or Translator()
+    workflow_data.setdefault("audiences", default_audiences())
     dp = Dispatcher(
         storage=fsm.storage,
         events_isolation=fsm.isolation,
@@ -199,6 +210,46 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
             loop.add_signal_handler(sig, stop.set)
 
 
+def bot_id(settings: Settings) -> str:
+    """The bot's numeric id: the part of the token before the colon (not secret)."""
+    return settings.bot_token.get_secret_value().split(":", 1)[0]
+
+
+def start_delivery(
+    settings: Settings,
+    *,
+    bot: Bot,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    translator: Translator,
+    redis: Redis | None,
+    stop: asyncio.Event,
+) -> tuple[SendLimiter, list[asyncio.Task[None]]]:
+    """Put the token's rate limiter in front of every call of `bot` and start the outbox worker
+    and the broadcast progress updates; they run until `stop` is set."""
+    limiter = create_limiter(
+        rate=settings.delivery_rate,
+        redis=redis,
+        prefix=settings.redis_prefix,
+        bot_id=bot_id(settings),
+    )
+    limit_bot(bot, limiter)
+    worker = OutboxWorker(
+        bot=bot,
+        sessionmaker=sessionmaker,
+        clock=clock,
+        config=DeliveryConfig.from_settings(settings),
+    )
+    progress = BroadcastProgress(
+        bot=bot, sessionmaker=sessionmaker, clock=clock, translator=translator
+    )
+    tasks = [
+        asyncio.create_task(worker.run(stop), name="outbox-worker"),
+        asyncio.create_task(progress.run(stop), name="broadcast-progress"),
+    ]
+    return limiter, tasks
+
+
 async def run(
     settings: Settings,
     *,
@@ -237,6 +288,15 @@ async def run(
         nudge_minutes=settings.fair_nudge_minutes,
         sweep_seconds=settings.reminder_sweep_seconds,
     )
+    limiter, delivery = start_delivery(
+        settings,
+        bot=bot,
+        sessionmaker=sessionmaker,
+        clock=clock,
+        translator=translator,
+        redis=redis,
+        stop=stop,
+    )
     try:
         await forget_old_updates(sessionmaker, clock)
         # The schedule in force goes into the database before anyone can subscribe to it.
@@ -263,7 +323,12 @@ async def run(
         janitor.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await janitor
+        # No new reminders into the outbox once the workers drain it.
         await reminders.stop()
+        # The outbox worker started draining when `stop` was set, alongside the poller.
+        stop.set()
+        await asyncio.gather(*delivery, return_exceptions=True)
+        await limiter.close()
         try:
             await dp.emit_shutdown(bot=bot, dispatcher=dp, bots=[bot], **dp.workflow_data)
         finally:

@@ -78,6 +78,17 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--data", help="data directory (default: $DATA_DIR or data/)")
     evaluate.set_defaults(handler=_lazy("bot.matching_cli:eval_command"))
 
+    stats = commands.add_parser(
+        "stats", help="the fair's statistics, as /stats shows them (uses DATABASE_URL)"
+    )
+    stats.add_argument("--lang", choices=["en", "ru", "kk"], default="en")
+    stats.add_argument(
+        "--days", type=_positive, default=14, help="registrations of the last N days"
+    )
+    stats.add_argument("--chart", metavar="PNG", help="also write the chart to this file")
+    stats.add_argument("--data", help="data directory for names (default: $DATA_DIR or data/)")
+    stats.set_defaults(handler=_lazy("bot.commands:stats"))
+
     bench = commands.add_parser("bench", help="benchmarks that print figures against targets")
     benches = bench.add_subparsers(dest="bench", metavar="BENCH")
     bench.set_defaults(handler=lambda args: _help(bench))
@@ -87,6 +98,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench_match.add_argument("--data", help="data directory (default: $DATA_DIR or data/)")
     bench_match.set_defaults(handler=_lazy("bot.bench.match:run"))
+    bench_broadcast = benches.add_parser(
+        "broadcast",
+        help="delivery engine: rate under flood control, 429s, duplicates, losses, kill -9",
+    )
+    bench_broadcast.add_argument(
+        "--recipients", type=_positive, default=10_000, help="people the broadcast reaches"
+    )
+    bench_broadcast.add_argument(
+        "--limit", type=_positive, default=30, help="the fake server's msg/s (free tier)"
+    )
+    bench_broadcast.add_argument(
+        "--paid-limit", type=_positive, default=1000, help="the fake server's msg/s (paid)"
+    )
+    bench_broadcast.add_argument(
+        "--headroom",
+        type=float,
+        default=0.98,
+        help="DELIVERY_RATE as a share of the server's limit (default 0.98)",
+    )
+    bench_broadcast.add_argument("--rate", type=float, help="DELIVERY_RATE for the free tier")
+    bench_broadcast.add_argument("--paid-rate", type=float, help="DELIVERY_RATE when paid")
+    bench_broadcast.add_argument(
+        "--only",
+        nargs="+",
+        choices=["free", "paid", "kill"],
+        help="run only these scenarios (default: all three)",
+    )
+    bench_broadcast.add_argument(
+        "--no-baseline", dest="baseline", action="store_false", help="skip the baseline"
+    )
+    bench_broadcast.add_argument("--data", help="data directory (default: $DATA_DIR or data/)")
+    bench_broadcast.set_defaults(handler=_lazy("bot.bench.broadcast:run"))
     bench_reminders = benches.add_parser(
         "reminders",
         help="session reminders: thousands due at once under flood control, with a restart",

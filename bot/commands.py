@@ -6,8 +6,16 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
-from bot.config import Settings, SettingsError, load_database_settings, load_settings
+from bot.config import (
+    ReportSettings,
+    Settings,
+    SettingsError,
+    load_database_settings,
+    load_report_settings,
+    load_settings,
+)
 from bot.logs import setup_logging
 
 log = logging.getLogger(__name__)
@@ -86,3 +94,53 @@ def db_revision(args: argparse.Namespace) -> int:
 
     asyncio.run(write_revision(url, args.message, autogenerate=not args.empty))
     return 0
+
+
+def stats(args: argparse.Namespace) -> int:
+    """`fairbot stats`: what /stats shows, in the terminal (and the chart as a PNG file)."""
+    try:
+        settings = load_report_settings()
+    except SettingsError as error:
+        print(f"fairbot: {error}", file=sys.stderr)
+        return 2
+    data_dir = Path(args.data) if args.data else settings.data_dir
+    text, png = asyncio.run(_stats(settings, data_dir, args.lang, args.days, bool(args.chart)))
+    print(text)
+    if png is not None:
+        Path(args.chart).write_bytes(png)
+        print(f"chart written to {args.chart}")
+    return 0
+
+
+async def _stats(
+    settings: ReportSettings, data_dir: Path, lang: str, days: int, chart: bool
+) -> tuple[str, bytes | None]:
+    from bot.clock import SystemClock
+    from bot.db.engine import create_engine, create_sessionmaker
+    from bot.i18n import Translator
+    from bot.services.fairdata import load_fair_data
+    from bot.services.labels import labels
+    from bot.services.statistics import fair_stats
+    from bot.services.stats_report import plain, stats_chart, stats_text
+    from matching.datafiles import DataError
+
+    catalogue = None
+    try:
+        catalogue = load_fair_data(data_dir).catalogue
+    except (DataError, OSError):
+        print(f"(the data in {data_dir} does not load: organisations and topics shown by id)")
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            figures = await fair_stats(
+                session,
+                now=SystemClock().now(),
+                zone=settings.tz,
+                days=days,
+                organisations=list(catalogue.exhibitors) if catalogue else [],
+            )
+    finally:
+        await engine.dispose()
+    t = Translator().bind(lang)
+    names = labels(catalogue, lang)
+    return plain(stats_text(t, figures, names)), stats_chart(t, figures, names) if chart else None

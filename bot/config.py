@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/fairbot.sqlite3"
 WEBHOOK_PATH = "/telegram/webhook"
+FREE_DELIVERY_RATE = 30.0  # messages per second Telegram allows a bot without paid broadcasts
 
 _TOKEN_RE = re.compile(r"\d+:[A-Za-z0-9_-]+")
 _SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -44,10 +45,33 @@ class DatabaseSettings(BaseSettings):
         return value
 
 
+class ReportSettings(DatabaseSettings):
+    """What `fairbot stats` needs: the database, the forum's time zone, the data directory."""
+
+    tz: ZoneInfo = ZoneInfo("Asia/Almaty")
+    data_dir: Path = Path("data")
+
+
 class Settings(DatabaseSettings):
     """Everything a fairbot process needs to know about its surroundings.
 
     Field names are the environment variable names (case-insensitive).
+
+    Delivery engine (every bulk or scheduled message, see bot/delivery):
+
+    - DELIVERY_RATE: messages per second the bot token may send, all processes together
+      (default 25, Telegram allows about 30). Above 30 needs PAID_BROADCAST; at most 1000.
+    - PAID_BROADCAST: true to send outbox messages with `allow_paid_broadcast` (Telegram then
+      charges Stars for what goes above 30/s, up to 1000/s). Default false.
+    - DELIVERY_CONCURRENCY: sends in flight at once per process; 0 (default) picks one from
+      the rate (enough to keep the rate with Telegram's round trip, at most 100).
+    - DELIVERY_BATCH: outbox rows a worker claims at once; 0 (default) means about one second
+      of sending at DELIVERY_RATE. Small batches keep the crash window (messages that may be
+      sent twice after a kill -9) small.
+    - DELIVERY_LEASE_SECONDS: how long a claim lasts without renewal (default 15): after a
+      crash, other (or restarted) processes take over the dead one's rows after this long.
+    - DELIVERY_MAX_ATTEMPTS: tries of one message on network errors and 5xx before it is
+      marked failed (default 8; the waits between them double from 1 s up to 5 minutes).
     """
 
     bot_token: SecretStr
@@ -65,6 +89,12 @@ class Settings(DatabaseSettings):
     # Telegram asks for at most 20 messages in 10 s from one person before we slow them down.
     throttle_limit: int = Field(default=20, ge=1)
     throttle_window_seconds: float = Field(default=10.0, gt=0)
+    delivery_rate: float = Field(default=25.0, gt=0, le=1000)
+    paid_broadcast: bool = False
+    delivery_concurrency: int = Field(default=0, ge=0, le=1000)
+    delivery_batch: int = Field(default=0, ge=0, le=5000)
+    delivery_lease_seconds: float = Field(default=15.0, ge=1, le=3600)
+    delivery_max_attempts: int = Field(default=8, ge=1, le=100)
     # Reminders: how often every process looks for due reminders besides its timers (a safety
     # net for timers lost to a crash), and how long before the career fair opens matched
     # students are told their organisations and booths (0: never).
@@ -120,6 +150,12 @@ class Settings(DatabaseSettings):
             raise PydanticCustomError("webhook_secret_missing", "missing")
         return self
 
+    @model_validator(mode="after")
+    def _fast_delivery_is_paid(self) -> Settings:
+        if self.delivery_rate > FREE_DELIVERY_RATE and not self.paid_broadcast:
+            raise PydanticCustomError("delivery_rate_unpaid", "unpaid")
+        return self
+
     @property
     def uses_custom_api_server(self) -> bool:
         return self.telegram_api_url.rstrip("/") != TELEGRAM_API_URL
@@ -133,6 +169,12 @@ class Settings(DatabaseSettings):
         host, _, port = self.webhook_listen.rpartition(":")
         return host.strip("[]"), int(port)
 
+
+# Errors of checks that span several settings, and the setting each one is about.
+_MODEL_ERRORS = {
+    "webhook_secret_missing": "webhook_secret",
+    "delivery_rate_unpaid": "delivery_rate",
+}
 
 # One line per setting: what is wrong and how to fix it. Values are never echoed (secrets).
 _PROBLEMS: dict[str, dict[str, str]] = {
@@ -167,6 +209,19 @@ _PROBLEMS: dict[str, dict[str, str]] = {
         "": "TZ is not a known time zone: use an IANA name such as Asia/Almaty",
     },
     "log_level": {"": "LOG_LEVEL is malformed: use DEBUG, INFO, WARNING or ERROR"},
+    "delivery_rate": {
+        "delivery_rate_unpaid": "DELIVERY_RATE is above 30 messages per second, which Telegram "
+        "allows only for paid broadcasts: set PAID_BROADCAST=true (up to 1000/s, charged in "
+        "Stars) or lower DELIVERY_RATE",
+        "": "DELIVERY_RATE is malformed: give messages per second, more than 0 and at most 1000",
+    },
+    "paid_broadcast": {"": "PAID_BROADCAST is malformed: use true or false"},
+    "delivery_concurrency": {"": "DELIVERY_CONCURRENCY is malformed: use 0 (auto) to 1000"},
+    "delivery_batch": {"": "DELIVERY_BATCH is malformed: use 0 (auto) to 5000"},
+    "delivery_lease_seconds": {
+        "": "DELIVERY_LEASE_SECONDS is malformed: give seconds, from 1 to 3600"
+    },
+    "delivery_max_attempts": {"": "DELIVERY_MAX_ATTEMPTS is malformed: use 1 to 100"},
     "log_format": {"": "LOG_FORMAT is malformed: use text or json"},
     "reminder_sweep_seconds": {
         "": "REMINDER_SWEEP_SECONDS is malformed: give seconds, from 1 to 3600"
@@ -182,9 +237,8 @@ def _describe(error: ValidationError) -> str:
     first = error.errors(include_input=False, include_url=False)[0]
     loc = first["loc"]
     kind = str(first["type"])
-    field = str(loc[0]) if loc else "webhook_secret"
-    if kind == "webhook_secret_missing":
-        field = "webhook_secret"
+    field = str(loc[0]) if loc else _MODEL_ERRORS.get(kind, "webhook_secret")
+    field = _MODEL_ERRORS.get(kind, field)
     problems = _PROBLEMS.get(field, {})
     if kind in problems:
         return problems[kind]
@@ -202,6 +256,13 @@ def load_settings(**overrides: Any) -> Settings:
     """
     try:
         return Settings(**overrides)
+    except ValidationError as error:
+        raise SettingsError(_describe(error)) from None
+
+
+def load_report_settings(**overrides: Any) -> ReportSettings:
+    try:
+        return ReportSettings(**overrides)
     except ValidationError as error:
         raise SettingsError(_describe(error)) from None
 

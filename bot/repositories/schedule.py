@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
-    OutboxMessage,
     Reminder,
     ReminderPreference,
     ScheduledSession,
@@ -135,21 +134,6 @@ async def claim_reminders(
     statement = statement.returning(Reminder.user_id, Reminder.offset_minutes)
     result = await session.execute(statement, rows)
     return {(user_id, offset) for user_id, offset in result.all()}
-
-
-async def cancel_pending_outbox(session: AsyncSession, *, kind: str, ref: str) -> int:
-    """Take back messages of this kind/ref no worker has claimed yet."""
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.kind == kind,
-            OutboxMessage.ref == ref,
-            OutboxMessage.status == "pending",
-        )
-        .values(status="cancelled", last_error="cancelled")
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def subscribed_session_ids(session: AsyncSession, user_id: int) -> set[str]:

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import ScheduledSession
-from bot.delivery.outbox import Outgoing, Priority, enqueue
+from bot.delivery.outbox import Outgoing, Priority, cancel_pending, enqueue
 from bot.i18n import Translate, Translator, safe
 from bot.repositories import schedule as repo
 from bot.schedule import render
@@ -149,7 +149,7 @@ async def sync_schedule(
 
     reported: list[ScheduleChange] = []
     for row, kind, old_start in changes:
-        await repo.cancel_pending_outbox(session, kind=OUTBOX_REMINDER, ref=row.id)
+        await cancel_pending(session, kind=OUTBOX_REMINDER, ref=row.id)
         notified = 0
         if max(old_start, row.starts_at) > now:
             notified = await _notify_change(session, row, kind, old_start, now, rendering)

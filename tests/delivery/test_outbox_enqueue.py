@@ -60,9 +60,12 @@ async def test_nothing_is_enqueued_when_the_transaction_rolls_back(
 ) -> None:
     async with sessionmaker() as session:
         await enqueue(
-            session, [_text(1, "x")], kind="notice", priority=Priority.NOTIFICATION,
+            session,
+            [_text(1, "x")],
+            kind="notice",
+            priority=Priority.NOTIFICATION,
             now=clock.now(),
-        )  # fmt: skip
+        )
         await session.rollback()
     async with sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0

@@ -4,7 +4,10 @@ Add a module per area and import its classes below.
 """
 
 from bot.db.base import Base
+from bot.db.models.broadcasts import Broadcast
+from bot.db.models.employers import Representative
 from bot.db.models.fsm import FsmRecord
+from bot.db.models.organisers import AuditEntry, Organiser
 from bot.db.models.outbox import OutboxMessage
 from bot.db.models.schedule import (
     Reminder,
@@ -17,13 +20,17 @@ from bot.db.models.updates import ProcessedUpdate
 from bot.db.models.users import User
 
 __all__ = [
+    "AuditEntry",
     "Base",
+    "Broadcast",
     "ContactShare",
     "FsmRecord",
+    "Organiser",
     "OutboxMessage",
     "ProcessedUpdate",
     "Reminder",
     "ReminderPreference",
+    "Representative",
     "ScheduledSession",
     "SessionSubscription",
     "StudentMatch",

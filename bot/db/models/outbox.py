@@ -35,6 +35,7 @@ class OutboxMessage(Base):
     ref: Mapped[str | None] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     # pending -> sending -> sent | failed | blocked; or cancelled / expired before sending.
+    # "blocked" also covers rows skipped because the recipient had blocked the bot before.
     status: Mapped[str] = mapped_column(String(16), default="pending")
     # Not sent before this moment (scheduled messages, back-off after an error).
     not_before: Mapped[datetime]
@@ -46,6 +47,8 @@ class OutboxMessage(Base):
     claimed_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # The message Telegram created (send methods), so that whoever enqueued it can edit it later.
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(String(255))
     # Makes enqueueing idempotent ("reminder:<subscription>:<offset>"): a second row with the
     # same key is not added.

@@ -1,7 +1,7 @@
 """schedule: sessions, subscriptions, reminder preferences, reminders
 
 Revision ID: 4d9b11c44b9f
-Revises: 78d43b7ebd6d
+Revises: 4073d75e7405
 Create Date: 2026-11-25 14:21:49.393894
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import bot.db.base
 
 revision: str = "4d9b11c44b9f"
-down_revision: str | None = "78d43b7ebd6d"
+down_revision: str | None = "4073d75e7405"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -61,14 +61,14 @@ def duration(t: Translate, minutes: int) -> SafeHtml:
     """ "15 minutes", "1 hour", "2 hours 5 minutes", "1 day" in t's language."""
     minutes = max(1, minutes)
     if minutes % 1440 == 0:
-        return safe(t("duration-days", n=minutes // 1440))
+        return safe(t("span-days", n=minutes // 1440))
     if minutes < 60:
-        return safe(t("duration-minutes", n=minutes))
+        return safe(t("span-minutes", n=minutes))
     if minutes % 60 == 0:
-        return safe(t("duration-hours", n=minutes // 60))
+        return safe(t("span-hours", n=minutes // 60))
     if minutes > 2 * 1440:
-        return safe(t("duration-days", n=round(minutes / 1440)))
-    return safe(t("duration-hours-minutes", hours=minutes // 60, minutes=minutes % 60))
+        return safe(t("span-days", n=round(minutes / 1440)))
+    return safe(t("span-hours-minutes", hours=minutes // 60, minutes=minutes % 60))
 
 
 def durations(t: Translate, offsets: Iterable[int]) -> SafeHtml:

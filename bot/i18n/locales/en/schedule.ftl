@@ -3,19 +3,19 @@
 
 ## Durations ("15 minutes before", "in 1 hour")
 
-duration-minutes = { $n ->
+span-minutes = { $n ->
     [one] { $n } minute
    *[other] { $n } minutes
 }
-duration-hours = { $n ->
+span-hours = { $n ->
     [one] { $n } hour
    *[other] { $n } hours
 }
-duration-days = { $n ->
+span-days = { $n ->
     [one] { $n } day
    *[other] { $n } days
 }
-duration-hours-minutes = { $hours ->
+span-hours-minutes = { $hours ->
     [one] { $hours } hour
    *[other] { $hours } hours
 } { $minutes ->

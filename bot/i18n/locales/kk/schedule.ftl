@@ -3,10 +3,10 @@
 
 ## Ұзақтық («15 минут бұрын», «1 сағат қалды»)
 
-duration-minutes = { $n } минут
-duration-hours = { $n } сағат
-duration-days = { $n } күн
-duration-hours-minutes = { $hours } сағат { $minutes } минут
+span-minutes = { $n } минут
+span-hours = { $n } сағат
+span-days = { $n } күн
+span-hours-minutes = { $hours } сағат { $minutes } минут
 
 ## Іс-шара түрлері
 

@@ -3,22 +3,22 @@
 
 ## Длительности («за 15 минут», «через 1 час»)
 
-duration-minutes = { $n ->
+span-minutes = { $n ->
     [one] { $n } минуту
     [few] { $n } минуты
    *[other] { $n } минут
 }
-duration-hours = { $n ->
+span-hours = { $n ->
     [one] { $n } час
     [few] { $n } часа
    *[other] { $n } часов
 }
-duration-days = { $n ->
+span-days = { $n ->
     [one] { $n } день
     [few] { $n } дня
    *[other] { $n } дней
 }
-duration-hours-minutes = { $hours ->
+span-hours-minutes = { $hours ->
     [one] { $hours } час
     [few] { $hours } часа
    *[other] { $hours } часов

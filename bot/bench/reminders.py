@@ -74,6 +74,7 @@ class Figures:
     retry_after: int = 0
     during_ban: int = 0
     down_for: float | None = None  # from the stop to the new process asking for updates
+    stop_took: float | None = None  # from the signal to the old process's exit
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -113,19 +114,32 @@ def _data_dir(source: Path, target: Path, starts: datetime) -> Path:
     return target
 
 
-async def _seed(
-    server: FakeTelegramServer,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    data_dir: Path,
-    subscribers: int,
+async def _seed_people(
+    server: FakeTelegramServer, sessionmaker: async_sessionmaker[AsyncSession], subscribers: int
 ) -> set[int]:
-    """The schedule in the database, and people who started the bot and tapped Remind me."""
+    """People who started the bot (in the fake server and in `users`)."""
     now = SystemClock().now()
     languages = ("kk", "ru", "en")
     people = [
         server.user(f"Participant {n}", language_code=languages[n % 3], started=True)
         for n in range(subscribers)
     ]
+    async with sessionmaker() as session, session.begin():
+        await session.execute(
+            insert(User),
+            [
+                {"id": p.id, "language": languages[n % 3], "created_at": now, "is_active": True}
+                for n, p in enumerate(people)
+            ],
+        )
+    return {p.id for p in people}
+
+
+async def _seed_schedule(
+    sessionmaker: async_sessionmaker[AsyncSession], data_dir: Path, people: set[int]
+) -> None:
+    """The schedule in the database, and everyone tapped Remind me on its session."""
+    now = SystemClock().now()
     async with sessionmaker() as session, session.begin():
         await sync_schedule(
             session,
@@ -134,20 +148,12 @@ async def _seed(
             rendering=Rendering(Translator(), ZONE),
         )
         await session.execute(
-            insert(User),
-            [
-                {"id": p.id, "language": languages[n % 3], "created_at": now, "is_active": True}
-                for n, p in enumerate(people)
-            ],
-        )
-        await session.execute(
             insert(SessionSubscription),
             [
-                {"user_id": p.id, "session_id": SESSION_ID, "created_at": now, "language": None}
-                for p in people
+                {"user_id": p, "session_id": SESSION_ID, "created_at": now, "language": None}
+                for p in sorted(people)
             ],
         )
-    return {p.id for p in people}
 
 
 def _env(server: FakeTelegramServer, url: str, data_dir: Path, rate: float) -> dict[str, str]:
@@ -214,10 +220,11 @@ async def run_scenario(
         sessionmaker = create_sessionmaker(engine)
         try:
             async with FakeTelegramServer(rate_limit=limit) as server:
+                people = await _seed_people(server, sessionmaker, subscribers)
                 # The session is placed so that its reminders fall due `lead` s after the start.
                 due = (SystemClock().now() + timedelta(seconds=lead)).replace(microsecond=0)
                 data_dir = _data_dir(source, workdir / "data", due + OFFSET)
-                people = await _seed(server, sessionmaker, data_dir, subscribers)
+                await _seed_schedule(sessionmaker, data_dir, people)
                 due_monotonic = time.monotonic() + (due - SystemClock().now()).total_seconds()
                 env = _env(server, url, data_dir, rate)
                 await _drive(
@@ -264,6 +271,7 @@ async def _drive(
                 await asyncio.sleep(max(0.0, due_monotonic - restart_before - time.monotonic()))
                 stopped = time.monotonic()
                 await _stop_bot(process, scenario.stop_signal)
+                figures.stop_took = time.monotonic() - stopped
                 process = await _start_bot(env, workdir, log)
                 polled = await _next_poll(server, stopped, deadline=stopped + 60)
                 figures.down_for = polled - stopped if polled is not None else None
@@ -306,8 +314,8 @@ def _print(scenario: Scenario, figures: Figures) -> None:
     if figures.down_for is not None:
         how = "SIGKILL" if scenario.stop_signal == signal.SIGKILL else "SIGTERM"
         lines.append(
-            f"bot stopped ({how}) before the due moment and started again: asking Telegram for "
-            f"updates again {figures.down_for:.1f} s after the stop"
+            f"bot stopped ({how}) {figures.stop_took or 0:.1f} s after the signal and started "
+            f"again at once: asking Telegram for updates {figures.down_for:.1f} s after the signal"
         )
     if figures.enqueued_after is not None:
         lines.append(

@@ -8,6 +8,58 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 
 
+class LanguageChoice(CallbackData, prefix="lg"):
+    """A language button: on the first screen, and under /language."""
+
+    lang: str
+
+
+class ConsentChoice(CallbackData, prefix="cs"):
+    agree: bool
+
+
+class OnboardingAction(CallbackData, prefix="ob"):
+    """A button that answers the current onboarding step: "tg-name", "skip-text", ..."""
+
+    action: str
+
+
+class StudyLevelChoice(CallbackData, prefix="sl"):
+    degree: str  # bachelor | master | phd | other
+    year: int  # 0 when not given
+
+
+class TopicPick(CallbackData, prefix="tp"):
+    """The topic picker: toggle a topic, turn a page, or finish."""
+
+    action: str  # "t" toggle, "p" page, "done"
+    topic: str = ""
+    page: int = 0
+
+
+class SeekingPick(CallbackData, prefix="sk"):
+    kind: str  # an opening kind, or "done"
+
+
+class ProfileEdit(CallbackData, prefix="pe"):
+    field: str
+
+
+class MatchAction(CallbackData, prefix="m"):
+    """A button on a match card. `action`: share, yes/no (feedback question), cancel, withdraw,
+    hide, unhide, more, less."""
+
+    action: str
+    org: str
+
+
+class PrivacyAction(CallbackData, prefix="pv"):
+    """/privacy and /delete_me: withdraw a share, confirm or keep on deletion."""
+
+    action: str  # withdraw | delete | keep
+    org: str = ""
+
+
 class AudienceChoice(CallbackData, prefix="ba"):
     """A broadcast audience: a kind (bot.services.audiences), and its value once chosen."""
 

@@ -52,8 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--name", default="Aigerim", help="your first name in the chat")
     sandbox.add_argument("--language", default="en", help="your Telegram language code")
     sandbox.add_argument("--reply-timeout", type=float, default=5.0, metavar="SECONDS")
-    # Runs the fakeapi demo bot until the bot core lands; then it gets the real dispatcher.
-    sandbox.set_defaults(handler=_lazy("bot.fakeapi.console:sandbox_command"))
+    sandbox.add_argument("--data", help="data directory (default: $DATA_DIR or data/)")
+    sandbox.set_defaults(handler=_lazy("bot.sandbox:sandbox_command"))
 
     check = commands.add_parser("check-data", help="validate the data files organisers edit")
     check.add_argument("dir", nargs="?", help="data directory (default: $DATA_DIR or data/)")
@@ -98,6 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench_match.add_argument("--data", help="data directory (default: $DATA_DIR or data/)")
     bench_match.set_defaults(handler=_lazy("bot.bench.match:run"))
+    bench_updates = benches.add_parser(
+        "updates",
+        help="students onboarding through the fake Telegram: updates/s and latency vs an echo bot",
+    )
+    bench_updates.add_argument(
+        "--students", type=_positive, default=100, help="simulated students at once"
+    )
+    bench_updates.add_argument(
+        "--postgres", action="store_true", help="a temporary PostgreSQL database on 127.0.0.1"
+    )
+    bench_updates.add_argument("--steps", action="store_true", help="also print figures per step")
+    bench_updates.set_defaults(handler=_lazy("bot.bench.updates:run"))
     bench_broadcast = benches.add_parser(
         "broadcast",
         help="delivery engine: rate under flood control, 429s, duplicates, losses, kill -9",

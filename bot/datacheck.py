@@ -21,7 +21,11 @@ def _catalogue(data_dir: Path) -> tuple[list[DataProblem], list[str]]:
     catalogue, problems = check_catalogue(data_dir)
     if catalogue is None:
         return problems, []
-    return problems, [f"{len(catalogue.topics)} topics", f"{len(catalogue.exhibitors)} exhibitors"]
+    return problems, [
+        f"{len(catalogue.topics)} topics",
+        f"{len(catalogue.exhibitors)} exhibitors",
+        f"{len(catalogue.off_domain)} off-domain fields",
+    ]
 
 
 def _schedule(data_dir: Path) -> tuple[list[DataProblem], list[str]]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from aiogram.exceptions import DataNotDictLikeError
 from aiogram.fsm.state import State
@@ -20,7 +21,7 @@ from aiogram.fsm.storage.base import (
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
-from sqlalchemy import delete, select
+from sqlalchemy import Table, bindparam, delete, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -36,11 +37,46 @@ def fsm_key_builder(prefix: str = "fsm") -> KeyBuilder:
     )
 
 
+_CACHE = "fsm_records"  # session.info key: record key -> (state, data) read or written
+
+# Statements built once: SQLAlchemy then finds their compiled form without walking them again.
+_SELECT_RECORD = select(FsmRecord.state, FsmRecord.data).where(
+    FsmRecord.key == bindparam("record_key")
+)
+
+
+@functools.cache
+def _upsert(dialect: str, fields: frozenset[str]) -> Any:
+    """INSERT ... ON CONFLICT DO UPDATE of `fields` (and the time), for one dialect."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = cast(Table, FsmRecord.__table__)
+    statement = insert(table)
+    changed = {name: statement.excluded[name] for name in sorted(fields)}
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={**changed, "updated_at": statement.excluded.updated_at},
+    )
+
+
+def _cache(session: AsyncSession) -> dict[str, tuple[str | None, dict[str, Any]]]:
+    cache: dict[str, tuple[str | None, dict[str, Any]]] | None = session.info.get(_CACHE)
+    if cache is None:
+        cache = session.info[_CACHE] = {}
+
+        @event.listens_for(session.sync_session, "after_soft_rollback")
+        def _forget(*_: Any) -> None:
+            cache.clear()
+
+    return cache
+
+
 class DatabaseStorage(BaseStorage):
     """FSM state and data in the `fsm_records` table, one row per StorageKey.
 
     Inside an update it works in the update's own session (see bot.db.session), so a state change
-    commits or rolls back with the rest of the update. Outside updates it opens a short session.
+    commits or rolls back with the rest of the update; a record is read once per update and kept
+    in the session (handlers ask for the state data several times). Outside updates it opens a
+    short session.
     """
 
     def __init__(
@@ -65,44 +101,52 @@ class DatabaseStorage(BaseStorage):
     def _key(self, key: StorageKey) -> str:
         return self._key_builder.build(key)
 
+    async def _record(
+        self, session: AsyncSession, record_key: str
+    ) -> tuple[str | None, dict[str, Any]] | None:
+        """(state, data) of a record in the update's session; None if the database has none."""
+        cache = _cache(session)
+        if record_key in cache:
+            return cache[record_key]
+        row = (await session.execute(_SELECT_RECORD, {"record_key": record_key})).one_or_none()
+        if row is None:
+            cache[record_key] = (None, {})  # known to be absent for the rest of the update
+            return None
+        found = cache[record_key] = (row.state, dict(row.data or {}))
+        return found
+
+    async def _read(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
+        record_key = self._key(key)
+        async with self._session() as session:
+            found = await self._record(session, record_key)
+        return found if found is not None else (None, {})
+
     async def _write(self, key: StorageKey, **values: Any) -> None:
         """Set `state` and/or `data` of a record; a record left with neither is deleted."""
         record_key = self._key(key)
         async with self._session() as session:
-            current = (
-                await session.execute(
-                    select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == record_key)
-                )
-            ).one_or_none()
+            current = await self._record(session, record_key)
             merged: dict[str, Any] = {"state": None, "data": {}}
             if current is not None:
-                merged = {"state": current.state, "data": current.data or {}}
+                merged = {"state": current[0], "data": current[1]}
             merged.update(values)
+            cache = _cache(session)
             if merged["state"] is None and not merged["data"]:
+                cache[record_key] = (None, {})
                 if current is not None:
                     await session.execute(delete(FsmRecord).where(FsmRecord.key == record_key))
                 return
-            dialect = session.get_bind().dialect.name
-            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-            statement = insert(FsmRecord).values(
-                key=record_key, updated_at=self._clock.now(), **merged
-            )
+            cache[record_key] = (merged["state"], dict(merged["data"]))
+            statement = _upsert(session.get_bind().dialect.name, frozenset(values))
             await session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[FsmRecord.key],
-                    set_={**values, "updated_at": statement.excluded.updated_at},
-                )
+                statement, {"key": record_key, "updated_at": self._clock.now(), **merged}
             )
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         await self._write(key, state=state.state if isinstance(state, State) else state)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self._session() as session:
-            state: str | None = await session.scalar(
-                select(FsmRecord.state).where(FsmRecord.key == self._key(key))
-            )
-            return state
+        return (await self._read(key))[0]
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         if not isinstance(data, dict):
@@ -111,11 +155,7 @@ class DatabaseStorage(BaseStorage):
         await self._write(key, data=dict(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self._session() as session:
-            data = await session.scalar(
-                select(FsmRecord.data).where(FsmRecord.key == self._key(key))
-            )
-            return dict(data) if data else {}
+        return dict((await self._read(key))[1])
 
     async def close(self) -> None:
         # The engine belongs to the composition root, which disposes of it.

@@ -9,6 +9,12 @@ from bot.i18n import Translator
 
 MENU: tuple[tuple[str, str], ...] = (
     ("start", "menu-start"),
+    ("matches", "menu-matches"),
+    ("profile", "menu-profile"),
+    ("language", "menu-language"),
+    ("privacy", "menu-privacy"),
+    ("my_data", "menu-my_data"),
+    ("delete_me", "menu-delete_me"),
     ("schedule", "menu-schedule"),
     ("my_schedule", "menu-my-schedule"),
     ("reminders", "menu-reminders"),

@@ -23,6 +23,7 @@ Lang = Literal["en", "ru", "kk"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
 OpeningKind = Literal["internship", "job", "thesis", "research"]
 OPENING_KINDS: tuple[OpeningKind, ...] = get_args(OpeningKind)
+OffDomainKind = Literal["field", "leisure"]
 
 TOPICS_FILE = "topics.yaml"
 EMPLOYERS_FILE = "employers.yaml"
@@ -86,12 +87,18 @@ class OffDomainField(_Frozen):
     like "pop star" or "car engine" takes its words away from the taxonomy, and a word these
     aliases know is never read as a typo of a taxonomy word ("гороскоп" is not "гироскоп").
     `weight` says how clearly the field points away from the fair (1 = clearly).
+
+    `kind` is "field" (another profession, discipline or everyday matter: a nurse, a lawyer, a
+    flat to rent) or "leisure" (games, films, shows, songs, horoscopes, dating, children's
+    clubs): the fair's words in the same clause as a leisure word are its content, a rocket in
+    a game, planets in a horoscope, unless the sentence speaks of studying or working.
     """
 
     id: TopicId
     name: LocalizedText
     aliases: TopicAliases
     weight: float = Field(default=1.0, gt=0, le=1)
+    kind: OffDomainKind = "field"
 
 
 class Opening(_Frozen):
@@ -157,7 +164,11 @@ def _explain(err: ErrorDetails) -> str | None:
     if loc and loc[-1] in LANGS and err["type"] in {"missing", "string_too_short"}:
         return f"missing {loc[-1]} translation"
     if loc and loc[-1] == "kind" and err["type"] == "literal_error":
-        return f"unknown opening kind {err.get('input')!r}; use one of: {', '.join(OPENING_KINDS)}"
+        if "openings" in loc:
+            kinds = ", ".join(OPENING_KINDS)
+            return f"unknown opening kind {err.get('input')!r}; use one of: {kinds}"
+        kinds = ", ".join(get_args(OffDomainKind))
+        return f"unknown kind {err.get('input')!r}; use one of: {kinds}"
     if err["type"] == "string_pattern_mismatch" and loc and loc[-1] in {"id", "slug", "broader"}:
         return (
             f"{err.get('input')!r} is not a valid id "

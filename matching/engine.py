@@ -4,24 +4,33 @@ How a profile becomes matches:
 
 1. Topic extraction (`TopicIndex`). Every alias of the taxonomy, every exhibitor's names and
    every alias of the off-domain fields (data/offtopic.yaml: medicine, cooking, show business,
-   astrology...) are cut into stems (see `matching.text`). A student's stems are compared with
-   this vocabulary by rapidfuzz (`process.cdist`: ratio and OSA for typos, a common prefix plus
-   known endings for inflection and stacked Kazakh suffixes); short words (< 4 letters: GIS,
-   ДЗЗ, RF) and numbers only match exactly, and a word the vocabulary knows, as it is or with
+   games, flats, astrology...) are cut into stems (see `matching.text`). A student's stems are
+   compared with this vocabulary by rapidfuzz (`process.cdist`: ratio and OSA for typos, a
+   common prefix plus known endings for inflection and stacked Kazakh suffixes, one unstressed
+   vowel written as heard: «космас», «физеке»); short words (< 4 letters: GIS, ДЗЗ, RF) and
+   numbers only match exactly, and a short word typed in Cyrillic only matches an alias that
+   writes it in Cyrillic («ТЭЦ» is not TEC). A word the vocabulary knows, as it is or with
    endings, is never taken for a typo of another. A word of an off-domain field is never read
    as a typo or a form of another word ("гороскоп" is not "гироскоп"), nor a word of the fair
    as a form of an off-domain word; off-domain words are recognised with endings, not typos.
    An alias matches when all its words stand together in one sentence.
-2. Senses. A match inside a longer match of an at least as specific topic ("space" inside
-   "space weather") is dropped; between the fair's fields and the others the longer phrase
-   decides ("star" inside "pop star" goes, "law" inside "space law" too). When the text speaks
-   of an off-domain field, the taxonomy's `ambiguous` aliases ("stars", "engines") are taken in
-   their everyday sense and dropped, unless their own sentence plainly speaks of the fair.
+2. Senses. A word has one sense: a match inside (or sharing a word with) a longer match of an
+   at least as specific topic is dropped ("space" inside "space weather", «связи» of
+   «солнечно-земные связи» is not also «космическая связь»); between the fair's fields and the
+   others the longer phrase decides ("star" inside "pop star" goes, "law" inside "space law"
+   too). When the text speaks of an off-domain field, the taxonomy's `ambiguous` aliases
+   ("stars", "engines") are taken in their everyday sense and dropped, unless their own
+   sentence plainly speaks of the fair. In a clause about leisure (a game, a film, a show, a
+   horoscope) the fair's words are its content ("building rockets in KSP", «влияние планет»)
+   and dropped, unless the sentence speaks of studying or working (`matching.text.intent`).
 3. Evidence per topic: the best match quality from the free text, 1 for picked topics, less for
    the field of study; a topic also lends half its evidence to its `broader` topics. A named
    exhibitor is evidence for that exhibitor alone. Words about someone else ("my friend who
-   studies physics") count little next to the student's own. Off-domain fields are evidence too:
-   of interests no exhibitor covers.
+   studies physics") count little next to the student's own. A customer asking for a service
+   (a tariff, a repair, a price: "satellite TV doesn't work, who do I call?") names products,
+   not interests: unless the text also speaks of studying or working, those words count a
+   twentieth, and the rest still weighs in every share. Off-domain fields are evidence too: of
+   interests no exhibitor covers.
 4. Score per exhibitor: the specificity-weighted share of the student's evidence the exhibitor
    covers (core topics fully, secondary half, topics only its openings name a third), 0-100.
    Little evidence (only generic words) cannot reach a high score, a text mostly about other
@@ -51,7 +60,7 @@ from matching.catalogue import (
     Opening,
     OpeningKind,
 )
-from matching.text import Token, is_ending, others_spans, tokenize
+from matching.text import Intent, Token, intent, is_ending, others_spans, reduced, tokenize
 from matching.text import stems as stem_of
 
 ReasonSource = Literal["text", "topic", "field"]
@@ -71,6 +80,7 @@ MIN_EVIDENCE = 0.6  # evidence below this (generic words only) is scored as if i
 MIN_SCORE = 10.0  # the engine's cut-off: below it an exhibitor is not a match
 OFF_WEIGHT = 1.25  # an off-domain field weighs this much against the student's topics
 OTHERS_SHARE = 0.05  # what is said about someone else ("my friend studies physics")
+CUSTOMER_SHARE = 0.05  # what a customer names ("satellite TV doesn't work, who do I call?")
 SEEKING_BONUS = 1.05
 LANGUAGE_MALUS = 0.95
 MAX_OPENINGS = 3
@@ -174,6 +184,13 @@ class TopicIndex:
             *([1.0] * len(catalogue.exhibitors)),
             *(f.weight for f in catalogue.off_domain.values()),
         ]
+        # Entries of fields whose mention makes the fair's words their content (see
+        # `OffDomainField.kind`).
+        self.leisure = frozenset(
+            self.first_off + i
+            for i, f in enumerate(catalogue.off_domain.values())
+            if f.kind == "leisure"
+        )
         entries: list[tuple[str, list[str]]] = [
             (tid, [*topic.name.get_all(), *(a for _, a in topic.aliases.all())])
             for tid, topic in catalogue.topics.items()
@@ -203,7 +220,7 @@ class TopicIndex:
                 tokens = tokenize(alias)
                 if all(tok.stem.isdigit() for tok in tokens):  # "Organisation 17" is not "17"
                     continue
-                ids = tuple(vocab.setdefault(tok.stem, len(vocab)) for tok in tokens)
+                ids = tuple(vocab.setdefault(_vocab_key(tok), len(vocab)) for tok in tokens)
                 if t < self.first_off:
                     on_words.update(ids)
                 # An exhibitor's name matches word by word in its own script only: "Ghalam" is
@@ -227,7 +244,9 @@ class TopicIndex:
         for a, (_, ids) in enumerate(self.aliases):
             for v in set(ids):
                 self.by_vocab[v].append(a)
-        long_idx = [i for i, s in enumerate(self.vocab) if _fuzzy_ok(s)]
+        long_idx = [
+            i for i, s in enumerate(self.vocab) if _fuzzy_ok(s) and not s.startswith(CYRILLIC)
+        ]
         self._long_idx = np.array(long_idx, dtype=np.int64)
         self._long_words = [self.vocab[i] for i in long_idx]
         self._long_len = np.array([len(w) for w in self._long_words], dtype=np.int32)
@@ -236,6 +255,12 @@ class TopicIndex:
         typo_cols = [c for c, w in enumerate(self._long_words) if w not in self.off_only]
         self._typo_cols = np.array(typo_cols, dtype=np.int64)
         self._typo_words = [self._long_words[c] for c in typo_cols]
+        # An unstressed vowel written as heard («космас», «физеке», «astranomiya»): one key per
+        # word with o/a and e/i merged, for words long enough not to collide by chance.
+        self._by_vowels: dict[str, list[int]] = {}
+        for w in self._typo_words:
+            if len(w) >= MIN_TYPO_LEN:
+                self._by_vowels.setdefault(reduced(w), []).append(vocab[w])
         self._cache: dict[str, tuple[tuple[int, float], ...]] = {}
 
     def clear_cache(self) -> None:
@@ -278,6 +303,13 @@ class TopicIndex:
             if is_ending(a[p:]) and is_ending(b[p:]):
                 found.setdefault(a, []).append((int(self._long_idx[c]), PREFIX_SIM))
                 known[r] = True
+        for r in np.flatnonzero(~known).tolist():
+            a = fuzzy[r]
+            if len(a) >= MIN_TYPO_LEN:
+                for v in self._by_vowels.get(reduced(a), ()):
+                    # One vowel heard wrong, not two ("rabot" is not "robot").
+                    if sum(x != y for x, y in zip(a, self.vocab[v], strict=True)) == 1:
+                        found.setdefault(a, []).append((v, TYPO_SIM))
         typo_words, typo_cols = self._typo_words, self._typo_cols
         ratio = process.cdist(
             fuzzy, typo_words, scorer=fuzz.ratio, dtype=np.uint8, score_cutoff=80, workers=workers
@@ -320,11 +352,14 @@ class TopicIndex:
         if len(self._cache) > 500_000:  # bounded: bulk runs over generated text must not grow it
             self._cache.clear()
 
-    def mentions(self, text: str, tokens: Sequence[Token] | None = None) -> list[TopicMention]:
+    def mentions(
+        self, text: str, tokens: Sequence[Token] | None = None, wants: Intent | None = None
+    ) -> list[TopicMention]:
         """Topics the text mentions, best first, one mention per topic.
 
         Besides the taxonomy's topics, the mentions name exhibitors ("org:<slug>") and fields
-        no exhibitor works in ("off:<id>").
+        no exhibitor works in ("off:<id>"). `wants` is the text's `intent` (computed when not
+        given).
         """
         tokens = tokenize(text) if tokens is None else tokens
         if not tokens:
@@ -332,10 +367,14 @@ class TopicIndex:
         self.similar(s for t in tokens for s in (t.stem, t.alt) if s is not None)
         hits: dict[int, list[tuple[int, float]]] = {}
         for pos, tok in enumerate(tokens):
-            scores = dict(self._cache[tok.stem])
-            if tok.alt is not None:
-                for v, score in self._cache[tok.alt]:
-                    scores[v] = max(score, scores.get(v, 0.0))
+            if _fuzzy_ok(tok.stem):
+                scores = dict(self._cache[tok.stem])
+                if tok.alt is not None:
+                    for v, score in self._cache[tok.alt]:
+                        scores[v] = max(score, scores.get(v, 0.0))
+            else:  # short words match exactly; in Cyrillic, only words written in Cyrillic
+                keys = (CYRILLIC + tok.stem,) if not tok.latin else (tok.stem, CYRILLIC + tok.stem)
+                scores = {self.vocab_ids[k]: 1.0 for k in keys if k in self.vocab_ids}
             if any(sc == 1.0 and self.vocab[v] not in self.off_only for v, sc in scores.items()):
                 # A word of the fair's own vocabulary is not a form of an off-domain word
                 # ("жұлдыз" is not "жұлдызнама", "physics" not "physician").
@@ -374,6 +413,20 @@ class TopicIndex:
                 if h.topic < self.first_off and not h.ambiguous
             }
             found = [h for h in found if not h.ambiguous or sentence[min(h.positions)] in plain]
+            # In a clause about a game, a film, a show or a horoscope the fair's words are its
+            # content ("building rockets in KSP", «влияние планет»), unless the sentence also
+            # speaks of studying or working.
+            told = {tokens[min(h.positions)].clause for h in found if h.topic in self.leisure}
+            if told:
+                wants = intent(text) if wants is None else wants
+                career = wants.career_sentences
+                found = [
+                    h
+                    for h in found
+                    if h.topic >= self.first_org
+                    or tokens[min(h.positions)].clause not in told
+                    or sentence[min(h.positions)] in career
+                ]
         best: dict[int, _AliasHit] = {}
         for h in found:
             cur = best.get(h.topic)
@@ -447,11 +500,22 @@ def _fuzzy_ok(s: str) -> bool:
     return len(s) >= MIN_FUZZY_LEN and not any(c.isdigit() for c in s)
 
 
+# A short word typed in Cyrillic is another word than a Latin abbreviation that folds the
+# same («ТЭЦ», a power plant, is not TEC; «ай», the moon, not AI): the vocabulary keeps short
+# words of Cyrillic aliases under their own key. Latin-typed words match both ("dzz" is ДЗЗ).
+CYRILLIC = "\u0416:"
+
+
+def _vocab_key(tok: Token) -> str:
+    return tok.stem if tok.latin or _fuzzy_ok(tok.stem) else CYRILLIC + tok.stem
+
+
 def _drop_subsumed(
     hits: list[_AliasHit], weights: Sequence[float], first_org: int, first_off: int
 ) -> list[_AliasHit]:
-    """Drop a match inside a longer match of another topic that is at least as specific:
-    "space" inside "space weather" goes, "research" inside "space research" stays. The words
+    """Drop a match inside (or sharing a word with) a longer match of another topic that is at
+    least as specific: "space" inside "space weather" goes, "research" inside "space research"
+    stays. The words
     that name an exhibitor name it, whatever else they could mean. Between the fair's fields
     and the others the longer phrase decides the sense: "star" inside "pop star" goes, and so
     does "law" inside "space law"."""
@@ -466,7 +530,12 @@ def _drop_subsumed(
             return False
         if is_org(o) and not is_org(h) and h.positions <= o.positions:
             return True
-        if not (h.positions < o.positions and o.strength >= h.strength * 0.9):
+        # A word has one sense: of two phrases that share it, the longer one keeps it
+        # ("solnechno-zemnye svyazi i kosmicheskaya pogoda" is not "svyazi i kosmicheskaya").
+        inside = h.positions < o.positions or (
+            len(o.positions) > len(h.positions) and bool(h.positions & o.positions)
+        )
+        if not (inside and o.strength >= h.strength * 0.9):
             return False
         if (o.topic >= first_off) != (h.topic >= first_off):
             return True
@@ -481,6 +550,8 @@ class _Evidence:
     reasons: dict[int, Reason] = field(default_factory=dict)
     named: dict[int, tuple[float, Reason]] = field(default_factory=dict)  # exhibitor -> evidence
     off: dict[int, float] = field(default_factory=dict)  # off-domain field -> weighted evidence
+    # Weighted evidence of words that were said but point to no interest (a customer's).
+    idle: float = 0.0
 
     def off_total(self) -> float:
         return sum(self.off.values())
@@ -563,10 +634,11 @@ class MatchEngine:
             ("field", profile.field_of_study),
         )
         found: list[tuple[int, float, Reason, bool]] = []
+        wants = intent(profile.interests)
         for source, text in texts:
             if text:
                 others = others_spans(text)
-                for m in self.index.mentions(text):
+                for m in self.index.mentions(text, wants=wants if source == "text" else None):
                     about_others = any(start <= m.start < end for start, end in others)
                     found.append(
                         (
@@ -579,8 +651,17 @@ class MatchEngine:
         # What is said about someone else counts little next to what the student says about
         # themselves; when that is all there is (asking for a friend), it counts in full.
         own = bool(profile.topics) or not all(about_others for *_, about_others in found)
+        # A customer asking for a service (a tariff, a repair, a price) names products, not
+        # interests, unless they also speak of studying or working.
+        customer = wants.consumer and not (wants.career or profile.field_of_study)
         for t, strength, reason, about_others in found:
-            add(t, strength * OTHERS_SHARE if own and about_others else strength, reason)
+            if own and about_others:
+                strength *= OTHERS_SHARE
+            if customer and t < self.index.first_off:
+                # Still part of what was said: the rest weighs in every share.
+                ev.idle += (1 - CUSTOMER_SHARE) * strength * self.index.weights[t]
+                strength *= CUSTOMER_SHARE
+            add(t, strength, reason)
         for tid in profile.topics:
             if tid in self.topic_pos:
                 name = self.catalogue.topics[tid].name.get(profile.lang)
@@ -649,7 +730,7 @@ class MatchEngine:
                 total[i] += strength
             # What the student said about fields no exhibitor works in is part of what they
             # said: it lowers every share, so that a text mostly about them gets no match.
-            total[i] += OFF_WEIGHT * e.off_total()
+            total[i] += OFF_WEIGHT * e.off_total() + e.idle
         scores = 100.0 * numerator / np.maximum(total, MIN_EVIDENCE)[:, None]
         scores[numerator <= 0] = 0.0
         present = (ev > 0).astype(np.float32)

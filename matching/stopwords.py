@@ -1,9 +1,12 @@
-"""Word lists of English, Russian and Kazakh: stop words, and the words for other people.
+"""Word lists of English, Russian and Kazakh: stop words, words for other people, and intents.
 
 Besides grammar words, the lists hold what students say around their interests ("I want to
 work", "I'm a student", "интересуюсь", "қызығамын"), so that these words can never fuzzily match
 a topic. `matching.text` folds them (see `fold`) so that Latin-typed Russian and Kazakh stop
 words ("hochu", "i", "men") are recognised too.
+
+The intent lists tell a student seeking a career or a study place from a customer asking for a
+service ("which operator has the cheapest plan", «куда обращаться, не показывает тарелка»).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ currently also especially mostly mainly particularly maybe perhaps probably thin
 best new well many people person im ive id dont doesnt cant use using used able start
 started starting someday day future one two three first second third related connected around
 anything everything apply applying position positions opportunity opportunities help helping
+advance whatever whichever
 hi hello thanks thank yes ok okay name called kazakhstan almaty astana
 program programs programme programmes
 """
@@ -42,13 +46,15 @@ _RU = """
 хочу хотел хотела хотелось хотим хочется хотят хотел бы бы нравится нравятся нравилось люблю любит
 интересно интересует интересуют интересуюсь интересовался интересовалась интерес интересы
 интересен интересна увлекаюсь увлекался увлечение мечтаю мечтал мечта мечтала
-работать работа работу работы работе работаю поработать заниматься занимаюсь занимался
+работать работа работу работы работе работаю поработать работал работала работали работ
+заниматься занимаюсь занимался
 заниматься изучать изучаю изучал изучала учусь учился училась учиться студент студентка студенты
 курс курсе курса университет универ вуз вузе факультет факультете специальность специальности
 направление направлении область области сфера сфере сферу компания компании организация
 организации место места стать становиться карьера карьеру карьеры профессия профессию
 ищу искать найти попасть пойти хотелось бы можно нужно надо хорошо отлично много немного
 сейчас пока потом раньше сам сама сами особенно больше всего вообще например типа вроде
+любой любая любую любое любые заранее угодно
 бакалавр бакалавриат выпускник выпускница окончил окончила год года лет связано связанное
 связанный связанные связанная как-то всем чем-то что-то какой-то какая-нибудь кем-то
 привет здравствуйте спасибо пожалуйста меня зовут зовут казахстан алматы астана
@@ -67,7 +73,7 @@ _KK = """
 курста мамандық мамандығым мамандығы саласы сала саласында салада бағыт бағыты бағытында
 компания ұйым мансап болашақта болашақ келешекте тілеймін табу іздеймін іздеу керек қажет
 сәлем сәлеметсіз рахмет атым есімім менің атым қазақстан алматы астана түрлі әртүрлі
-бағдарлама бағдарламасы бағдарламасын
+бағдарлама бағдарламасы бағдарламасын сондықтан сонымен кез келген алдын ала
 """
 
 
@@ -105,5 +111,114 @@ OTHERS_KK_RAW: frozenset[str] = frozenset(_OTHERS_KK.split())
 # The student speaking of themselves again, or a contrast ("мой папа физик, а я..."): ends
 # what was said about someone else.
 OTHERS_END_RAW: frozenset[str] = frozenset(
-    ["i", "i'm", "im", "but", "я", "а", "но", "ал", "бірақ", "алайда"]
+    ["i", "i'm", "im", "but", "я", "а", "но", "ал", "бірақ", "алайда", "ya", "birak", "biraq"]
 )
+
+# A contrast starts a new clause: "I read horoscopes for fun, but I study astrophysics".
+_CONTRAST = """
+but however though although whereas но а однако зато хотя ал бірақ алайда дегенмен
+odnako zato birak biraq alaida
+"""
+CONTRAST_RAW: frozenset[str] = frozenset(_CONTRAST.split())
+
+
+# Intents: phrases, one per line, in plain forms (each word is folded and stemmed as students'
+# words are, so endings, Latin typing and reduced vowels are forgiven: «хачу работать»).
+#
+# Career or study: the student speaks of working, studying, an internship, a thesis, a career
+# change. Where a text has one, what it names is the student's interest.
+_CAREER_EN = """
+want to work | would like to work | wanna work | like to work | love to work | dream of working
+work as | work at | work for | work on | working as | working at | working on | i work
+worked as | worked at | want to become | want to be | dream to become | become an engineer
+job | jobs | internship | internships | intern | traineeship | vacancy | vacancies | career
+careers | employment | hire | hiring | salary | apply | position | positions | postdoc
+thesis | diploma | dissertation | coursework | course project | graduate | graduated
+graduating | graduation | i study | study at | studying | studied | major | majoring
+studies | degree | bachelor | master's | masters | phd | university | faculty | uni | learn
+learning | engineer | engineers | specialist | profession | professional | years of experience
+switch careers | change careers | switch into | move into | research position | for a living
+want to build | want to design | want to make | want to create | want to do | want to study
+looking for a job | looking for work
+would like to | dream of | my dream | want to develop | want to research | want to improve
+developer | developers | dev | get into | break into | dream job
+want to understand | want to learn
+"""
+_CAREER_RU = """
+хочу работать | хотел бы работать | хотела бы работать | мечтаю работать | работать в
+работать на | работаю | работал | работала | работать | поработать | устроиться
+стажировка | стажировку | стажер | стажеры | практика | практику | практиканты | вакансия
+вакансии | карьера | карьеру | профессия | профессию | профессионально | специальность
+специальности | специалист | инженер | инженером | учусь | учиться | изучаю | изучать
+первокурсник | курсовая | курсовой проект | диплом | дипломная | дипломную
+магистратура | магистратуру | аспирантура | докторантура | phd | выпускник | выпускница
+окончил | окончила | факультет | кафедра | вуз | универ | университет | опыт работы | зарплата
+резюме | сменить сферу | перейти в | переучиться | хочу стать | мечтаю стать | хочу заниматься
+заниматься | научиться | кем угодно | кем стать | кем работать | лишь бы взяли | возьмут
+хочу строить | хочу создавать | хочу собирать | хочу проектировать | хочу делать
+хочу изучать | хочу учиться | мечтаю | хочу сделать | хочу создать | хочу построить | ищу работу
+хочу разработать | хочу разрабатывать | хочу собрать | хочу спроектировать | хочу исследовать
+разработчик | разработчиком | хочу перейти | хочу разобраться | хочу понять | работа мечты
+работы мечты
+"""
+_CAREER_KK = """
+жұмыс істегім | жұмыс істеймін | жұмыс істедім | жұмыс істеп | жұмысқа тұру | жұмыс іздеймін
+тағылымдама | тағылымдамадан | практика | мамандық | мамандығым | мамандығы | маман | оқимын
+оқып жүрмін | оқыдым | оқығым | диплом
+дипломдық | магистратура | магистратураға | докторантура | докторант | түлек | бітірдім
+инженер | инженермін | тәжірибе | жалақы | мансап | болғым келеді | айналысқым | үйренгім
+зерттегім | жасағым | университет | университетте | факультет | жобалағым | құрастырғым
+әзірлегім | құрғым | өткім | жұмыс іздеп жүрмін | әзірлеуші | ауысқым | түсінгім
+"""
+# A customer asking for a service, a purchase, a repair or a price: what such a text names
+# (satellite TV, a mobile network, a telescope to buy) is a product, not a career.
+_CONSUMER_EN = """
+tariff | tariffs | phone plan | data plan | mobile plan | internet plan | internet package
+tv package | channel package | subscription | sim card | roaming | customer service
+customer support | tech support | hotline | complaint | refund | warranty | discount
+promo code | for sale | on sale | sell | selling | buy | buying | bought | purchase | price
+prices | cheap | cheaper | cheapest | expensive | how much | afford | rent | renting | for rent
+lease | mortgage | doesn't work | doesnt work | does not work | not working | stopped working
+no signal | bad signal | weak signal | keeps dropping | who do i call | who should i call
+where do i call | fix my | repair my | worth buying | worth it | stock price | stocks
+broken | cracked | lags | laggy | buffering | won't start | doesn't turn on | where can i buy
+where to buy | which brand | looking for a flat | looking for an apartment | reset my
+internet is slow | slow internet | opening hours | pay for | pay by card | which operator
+which provider | best operator | how do i get to
+how to get to | gift | gifts | present for | open on | is it open | how to set up
+"""
+_CONSUMER_RU = """
+тариф | тарифы | тарифный план | абонент | абонентская плата | пакет каналов | пакет интернета
+сим-карта | симка | роуминг | техподдержка | служба поддержки | колл-центр | жалоба
+пожаловаться | возврат | гарантия | скидка | скидки | промокод | продаю | продам | продажа
+продается | куплю | купить | купил | купила | покупка | покупать | цена | цены | стоимость
+сколько стоит
+дешево | дешевле | дешевый | дорого | дорогой тариф | сдаю | сдам | аренда | снять квартиру
+ипотека | не работает | не показывает | не ловит | пропадает | пропала связь | плохо ловит
+нет сигнала | куда обращаться | куда звонить | куда жаловаться | к кому обратиться
+подключить | подключиться | провести интернет | посоветуйте | стоит ли покупать | торг
+акции | биржа | тормозит | лагает | глючит | сломался | сломалась | сломалось | стучит
+не заводится | не включается | где купить | какой фирмы | какую модель | ищу квартиру
+сниму квартиру | нужен риелтор | медленный интернет | интернет медленный
+во сколько открывается | часы работы | оплатил | оплатить | какой оператор | какой провайдер
+пропали каналы | каналы пропали | как настроить
+не видит | как добраться | как доехать | подарить | подарок | подарки
+"""
+_CONSUMER_KK = """
+тариф | тарифі | абонент | сим-карта | роуминг | баға | бағасы | қанша тұрады | қымбат
+арзан | арзанырақ | сатамын | сатылады | сатып аламын | сатып алу | сатып алсам | жалға
+ипотека | көрсетпейді | істемейді | ұстамайды | байланыс жоқ | интернет жоқ | сигнал жоқ
+қайда хабарласу | қайда жүгіну | кімге хабарласу | қосып беріңіз | орнатып беру
+кесіп тастайды | үзіліп қалады | үзіледі | сынып қалды | қайдан сатып | пәтер іздеймін
+сатып алайын | сатып алғым | сатып алған | сатып алдым | интернет баяу | баяу интернет
+қашан ашылады | қай оператор | жоғалып кетті | арналар жоқ | қалай баруға
+қалай жетуге | сыйлық
+"""
+
+
+def _phrases(text: str) -> frozenset[str]:
+    return frozenset(p.strip() for line in text.splitlines() for p in line.split("|") if p.strip())
+
+
+CAREER_RAW: frozenset[str] = _phrases(_CAREER_EN + _CAREER_RU + _CAREER_KK)
+CONSUMER_RAW: frozenset[str] = _phrases(_CONSUMER_EN + _CONSUMER_RU + _CONSUMER_KK)

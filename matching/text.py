@@ -12,6 +12,10 @@ type), so that only the steps' consistency matters, not linguistic perfection:
    reading of Latin words typed by Kazakh speakers); a stem keeps at least 4 letters.
    Stacked Kazakh suffixes ("жұлдыздарды") and Latin-typed Kazakh are left to the matcher, which
    accepts two stems when one is the other plus endings (`is_ending`).
+
+Tokens know their sentence and clause (a contrast, "but" / «но» / «бірақ», starts a clause).
+`others_spans` finds what is said about someone else, and `intent` whether a text speaks of a
+career or study path, or asks for a service as a customer.
 """
 
 from __future__ import annotations
@@ -22,7 +26,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from matching.stopwords import OTHERS_END_RAW, OTHERS_KK_RAW, OTHERS_RAW, STOP_WORDS_RAW
+from matching.stopwords import (
+    CAREER_RAW,
+    CONSUMER_RAW,
+    CONTRAST_RAW,
+    OTHERS_END_RAW,
+    OTHERS_KK_RAW,
+    OTHERS_RAW,
+    STOP_WORDS_RAW,
+)
 
 _SENTENCE_END = re.compile(r"[.!?;…\n]+")
 _WORD = re.compile(r"\bc(?:\+\+|#)|[^\W_]+(?:['’ʼ`][^\W_]+)*", re.IGNORECASE)
@@ -70,7 +82,7 @@ def _words(text: str) -> frozenset[str]:
 _RU_SUFFIXES = _words(
     """
     iami ami iah ah ov ev ei oi om em am iam ogo ego omu emu imi ih im aia iaia oe ee ie uiu iuiu
-    ii ia iu a e i o u ost skii ski skaia skoe skie skih skogo skoi skomu
+    ii ia iu a e i o u ost skii ski skaia skoe skie skih skogo skoi skomu skuiu skim skimi skom
     ova ovi ovo ovie ovoi ovaia ovoe ovih ovimi
     """
 )
@@ -144,6 +156,11 @@ def stem(key: str, script: str = "latin") -> str:
     return key
 
 
+def reduced(key: str) -> str:
+    """`key` with unstressed-vowel confusions merged: o/a and e/i («космас», «физеке»)."""
+    return key.replace("o", "a").replace("e", "i")
+
+
 @lru_cache(maxsize=100_000)
 def is_ending(tail: str, pieces: int = 3, letters: int = 1) -> bool:
     """True if `tail` is at most `pieces` endings, one of them a single letter at most.
@@ -177,6 +194,7 @@ class Token:
     alt: str | None = None
     latin: bool = True  # typed in Latin letters
     sentence: int = 0  # which sentence of the text it is in
+    clause: int = 0  # which clause: sentences are cut further by a contrast ("but", «бірақ»)
 
 
 def word_spans(text: str) -> Iterable[tuple[int, int, str]]:
@@ -205,18 +223,25 @@ def word_stems(word: str) -> tuple[str, str | None] | None:
     return main, None
 
 
+# Compared as written, not folded: Russian «а», «но» are not English "a", "no".
+_CONTRAST = frozenset(normalize(w) for w in CONTRAST_RAW)
+
+
 def tokenize(text: str) -> list[Token]:
     """Content tokens of `text`, stop words of en/ru/kk removed, positions into `text` kept."""
     tokens = []
-    sentence = 0
+    sentence = clause = 0
     last = 0
     for start, end, word in word_spans(text):
         if _SENTENCE_END.search(text, last, start):
             sentence += 1
+            clause += 1
         last = end
         found = word_stems(word)
         if found is not None:
-            tokens.append(Token(start, end, *found, script(word) == "latin", sentence))
+            tokens.append(Token(start, end, *found, script(word) == "latin", sentence, clause))
+        elif word in _CONTRAST:
+            clause += 1
     return tokens
 
 
@@ -237,7 +262,8 @@ for _k in _marker_keys(OTHERS_KK_RAW):
     _OTHERS_KK.setdefault(_k[:4], []).append(_k)
 # Markers that fold like a stop word ("son" like Kazakh «соң»).
 _OTHERS_STOP = frozenset(fold(normalize(w)) for w in OTHERS_RAW if word_stems(normalize(w)) is None)
-_OTHERS_END = frozenset(fold(normalize(w)) for w in OTHERS_END_RAW)
+# Compared as written, not folded: Russian «а», «но» are not English "a", "no".
+_OTHERS_END = frozenset(normalize(w) for w in OTHERS_END_RAW)
 
 
 def _names_someone_else(word: str) -> bool:
@@ -269,7 +295,7 @@ def others_spans(text: str) -> list[tuple[int, int]]:
             if start is not None:
                 spans.append((start, ends[k - 1]))
                 start = None
-        if start is not None and fold(word) in _OTHERS_END:
+        if start is not None and word.replace("’", "'") in _OTHERS_END:
             spans.append((start, begin))
             start = None
         if start is None and _names_someone_else(word):
@@ -277,3 +303,114 @@ def others_spans(text: str) -> list[tuple[int, int]]:
     if start is not None:
         spans.append((start, ends[k]))
     return spans
+
+
+# -- intents ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Intent:
+    """What a text asks for: a career or a study place (in which sentences), or a service as
+    a customer."""
+
+    career_sentences: frozenset[int] = frozenset()
+    consumer: bool = False
+
+    @property
+    def career(self) -> bool:
+        return bool(self.career_sentences)
+
+
+@lru_cache(maxsize=100_000)
+def _intent_key(word: str) -> tuple[str, str, bool]:
+    """(stem, folded word, typed in Cyrillic) of any word, stop words included: they make up
+    "want to work" and «не работает»."""
+    key = fold(word)
+    kind = script(word)
+    return stem(key, kind), key, kind != "latin"
+
+
+# stem, folded, both with reduced vowels, and whether the marker is typed in Cyrillic
+_MarkerWord = tuple[str, str, str, str, bool]
+Marker = tuple[_MarkerWord, ...]
+
+
+def _marker_phrases(raw: Iterable[str]) -> dict[str, list[Marker]]:
+    """Phrases by the first three letters of their first word (vowels reduced)."""
+    by_head: dict[str, list[Marker]] = {}
+    for phrase in raw:
+        words = [_intent_key(w) for _, _, w in word_spans(phrase)]
+        marker = tuple((s, f, reduced(s), reduced(f), c) for s, f, c in words)
+        if marker:
+            by_head.setdefault(marker[0][3][:3], []).append(marker)
+    return by_head
+
+
+_CAREER = _marker_phrases(CAREER_RAW)
+_CONSUMER = _marker_phrases(CONSUMER_RAW)
+
+
+def _same_word(word: tuple[str, str, bool], marker: _MarkerWord) -> bool:
+    """The word is the marker's word: the same stem, or a Russian or Kazakh marker's word with
+    endings («сатып алуға» is «сатып алу»). In Cyrillic words a vowel may be written as heard
+    («хачу» is «хочу»); Latin words keep their vowels ("room" is not "roam"). English markers
+    match Latin words only («интернет» is not "intern"); Russian and Kazakh ones match both."""
+    s, f, cyrillic = word
+    if cyrillic and not marker[4]:
+        return False
+    ms, mf = (marker[2], marker[3]) if cyrillic else (marker[0], marker[1])
+    if cyrillic:
+        s, f = reduced(s), reduced(f)
+    if s == ms or f == mf:
+        return True
+    # Endings are Russian and Kazakh ones: English words are compared by stem ("interneta" is
+    # not "intern" with an ending).
+    return marker[4] and len(mf) >= 3 and f.startswith(mf) and is_ending(f[len(mf) :])
+
+
+def _find_markers(
+    words: list[tuple[str, str, bool]], sentences: list[int], by_head: dict[str, list[Marker]]
+) -> set[int]:
+    """Positions of the words that make up a marker phrase (one other word may stand between
+    two of its words, all in one sentence)."""
+    used: set[int] = set()
+    for i, word in enumerate(words):
+        for phrase in by_head.get(reduced(word[1])[:3], ()):
+            if not _same_word(word, phrase[0]):
+                continue
+            chosen = [i]
+            for marker in phrase[1:]:
+                nxt = next(
+                    (
+                        j
+                        for j in range(chosen[-1] + 1, min(chosen[-1] + 3, len(words)))
+                        if sentences[j] == sentences[i] and _same_word(words[j], marker)
+                    ),
+                    None,
+                )
+                if nxt is None:
+                    break
+                chosen.append(nxt)
+            else:
+                used.update(chosen)
+    return used
+
+
+def intent(text: str) -> Intent:
+    """Whether `text` speaks of a career or study path, and whether it asks for a service as a
+    customer (a tariff, a repair, a price, a purchase). Words of a customer's phrase («не
+    работает») are not read as career words."""
+    words: list[tuple[str, str, bool]] = []
+    sentences: list[int] = []
+    sentence = 0
+    last = 0
+    for start, end, word in word_spans(text):
+        if _SENTENCE_END.search(text, last, start):
+            sentence += 1
+        last = end
+        words.append(_intent_key(word))
+        sentences.append(sentence)
+    consumer = _find_markers(words, sentences, _CONSUMER)
+    free = [w if i not in consumer else ("", "", False) for i, w in enumerate(words)]
+    career = _find_markers(free, sentences, _CAREER)
+    return Intent(frozenset(sentences[i] for i in career), bool(consumer))

@@ -29,6 +29,7 @@ from bot.config import Settings, load_settings
 from bot.db.engine import create_engine, create_sessionmaker
 from bot.db.migrate import upgrade
 from bot.i18n import Translator
+from bot.services.fairdata import FairData, FairDataStore, load_fair_data
 from tests.updates import UpdateFactory
 
 T = TypeVar("T")
@@ -270,20 +271,29 @@ async def bot(settings: Settings) -> AsyncIterator[Bot]:
     await bot.session.close()
 
 
+@pytest.fixture(scope="session")
+def fair_data() -> FairData:
+    """The repository's data files, loaded once per run."""
+    return load_fair_data(Path(__file__).resolve().parents[1] / "data")
+
+
 @pytest.fixture
 def make_dispatcher(
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: FakeClock,
     translator: Translator,
+    fair_data: FairData,
 ) -> Callable[..., Dispatcher]:
     """`make_dispatcher(**kwargs) -> Dispatcher` built by the composition root on this test's
-    database, clock and translator; kwargs go to `build_dispatcher` (e.g. `routers=[...]`)."""
+    database, clock and translator, with the repository's data files; kwargs go to
+    `build_dispatcher` (e.g. `routers=[...]`)."""
 
     def make(**kwargs: Any) -> Dispatcher:
         kwargs.setdefault("sessionmaker", sessionmaker)
         kwargs.setdefault("clock", clock)
         kwargs.setdefault("translator", translator)
+        kwargs.setdefault("fair", FairDataStore(fair_data))
         return build_dispatcher(kwargs.pop("settings", settings), **kwargs)
 
     return make

@@ -108,8 +108,9 @@ def _sessions_yaml(starts: datetime) -> str:
 
 def _data_dir(source: Path, target: Path, starts: datetime) -> Path:
     target.mkdir()
-    for name in ("topics.yaml", "employers.yaml"):
-        shutil.copy(source / name, target / name)
+    for path in source.glob("*.yaml"):
+        if path.name != "sessions.yaml":
+            shutil.copy(path, target / path.name)
     (target / "sessions.yaml").write_text(_sessions_yaml(starts), encoding="utf-8")
     return target
 

@@ -29,12 +29,23 @@ def create_engine(url: str, *, sqlite_busy_timeout_ms: int = 15_000, **kwargs: A
     if parsed.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("hide_parameters", True)
+        # Connections kept open for bursts: one opened on demand costs a server process, the
+        # driver's set-up queries and fresh prepared statements (tens of milliseconds), and
+        # connections above pool_size are closed again as soon as they are returned.
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 10)
         return create_async_engine(url, **kwargs)
 
     database = parsed.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     kwargs.setdefault("hide_parameters", True)
+    # One connection: transactions queue for it in the event loop (first come, first served)
+    # instead of competing for SQLite's write lock, whose busy handler sleeps up to 100 ms
+    # between attempts. Every transaction writes-locks anyway (BEGIN IMMEDIATE), so a second
+    # connection would buy no concurrency.
+    kwargs.setdefault("pool_size", 1)
+    kwargs.setdefault("max_overflow", 0)
     engine = create_async_engine(url, **kwargs)
 
     @event.listens_for(engine.sync_engine, "connect")

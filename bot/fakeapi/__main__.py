@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.fakeapi.console import add_sandbox_arguments, sandbox_command
+from bot.fakeapi.console import add_sandbox_arguments, demo_command
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.fakeapi", description=__doc__)
     add_sandbox_arguments(parser)
     parser.add_argument("--echo", action="store_true", help="the bare echo bot, no buttons")
-    return sandbox_command(parser.parse_args())
+    return demo_command(parser.parse_args())
 
 
 if __name__ == "__main__":

@@ -390,8 +390,9 @@ def add_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reply-timeout", type=float, default=5.0, metavar="SECONDS")
 
 
-def sandbox_command(args: argparse.Namespace) -> int:
-    """`fairbot sandbox` until the bot core lands: the demo bot in the terminal, no token needed."""
+def demo_command(args: argparse.Namespace) -> int:
+    """`python -m bot.fakeapi`: the demo bot in the terminal (`fairbot sandbox` runs the real
+    bot: see bot.sandbox)."""
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(
             _demo_sandbox(

@@ -1,8 +1,11 @@
-"""Update middlewares: log context, unit of work, duplicate ledger, users, language, throttling."""
+"""Update middlewares: log context, replies after commit, unit of work, duplicate ledger, users,
+language, throttling."""
 
 from bot.middlewares.context import UpdateContextMiddleware
+from bot.middlewares.fsm import FsmLockMiddleware, FsmStateMiddleware
 from bot.middlewares.i18n import FSM_LANGUAGE_KEY, I18nMiddleware
 from bot.middlewares.ledger import DUPLICATE, DuplicateUpdate, LedgerMiddleware
+from bot.middlewares.replies import Replies, RepliesMiddleware
 from bot.middlewares.throttling import (
     FloodCounter,
     MemoryFloodCounter,
@@ -17,11 +20,15 @@ __all__ = [
     "FSM_LANGUAGE_KEY",
     "DuplicateUpdate",
     "FloodCounter",
+    "FsmLockMiddleware",
+    "FsmStateMiddleware",
     "I18nMiddleware",
     "KnownUserMiddleware",
     "LedgerMiddleware",
     "MemoryFloodCounter",
     "RedisFloodCounter",
+    "Replies",
+    "RepliesMiddleware",
     "ThrottlingMiddleware",
     "UnitOfWorkMiddleware",
     "UpdateContextMiddleware",

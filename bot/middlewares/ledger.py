@@ -7,7 +7,6 @@ from typing import Any, Final
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
-from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
 from bot.repositories import updates as updates_repo
@@ -33,6 +32,8 @@ class DuplicateUpdate(Exception):
 class LedgerMiddleware(BaseMiddleware):
     """Skips updates already in `processed_updates`, and records each handled update in the same
     transaction as its effects: an update's effects are committed once, whatever the deliveries.
+    One statement does both: the update id is claimed (INSERT ... ON CONFLICT DO NOTHING) before
+    the handler runs; a rollback releases the claim.
 
     Must sit inside UnitOfWorkMiddleware (it uses `data["session"]`).
     """
@@ -49,11 +50,6 @@ class LedgerMiddleware(BaseMiddleware):
         if not isinstance(event, Update):
             return await handler(event, data)
         session = data["session"]
-        if await updates_repo.is_processed(session, event.update_id):
+        if not await updates_repo.claim(session, event.update_id, now=self._clock.now()):
             return DUPLICATE
-        result = await handler(event, data)
-        try:
-            await updates_repo.add_processed(session, event.update_id, now=self._clock.now())
-        except IntegrityError as error:
-            raise DuplicateUpdate(event.update_id) from error
-        return result
+        return await handler(event, data)

@@ -13,18 +13,13 @@ from bot.clock import Clock
 from bot.services.users import FirstContact, known_user
 
 
-def _start_payload(update: Update) -> str | None:
-    text = update.message.text if update.message else None
-    if text and text.startswith("/start "):
-        return text.split(maxsplit=1)[1].strip() or None
-    return None
-
-
 class KnownUserMiddleware(BaseMiddleware):
     """Puts the `bot.db.models.User` row in `data["user"]` (None for updates without a person).
 
     Only messages and button presses count as contact: a person who writes again after blocking
-    the bot is reachable again. Must sit inside UnitOfWorkMiddleware.
+    the bot is reachable again. The row holds nothing but the Telegram id until the person
+    consents (the student flow keeps the deep-link payload and language in the conversation
+    state until then). Must sit inside UnitOfWorkMiddleware.
     """
 
     def __init__(self, clock: Clock) -> None:
@@ -44,6 +39,6 @@ class KnownUserMiddleware(BaseMiddleware):
             and not person.is_bot
             and (event.message is not None or event.callback_query is not None)
         ):
-            contact = FirstContact(user_id=person.id, start_payload=_start_payload(event))
+            contact = FirstContact(user_id=person.id)
             data["user"] = await known_user(data["session"], contact, now=self._clock.now())
         return await handler(event, data)

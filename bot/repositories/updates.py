@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ProcessedUpdate
@@ -20,6 +23,22 @@ async def is_processed(session: AsyncSession, update_id: int) -> bool:
 async def add_processed(session: AsyncSession, update_id: int, *, now: datetime) -> None:
     session.add(ProcessedUpdate(update_id=update_id, handled_at=now))
     await session.flush()
+
+
+@functools.cache
+def _claim_statement(dialect: str) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # On the table, not the entity: a plain Core INSERT that reports the rows it wrote.
+    table = cast(Table, ProcessedUpdate.__table__)
+    return insert(table).on_conflict_do_nothing(index_elements=[table.c.update_id])
+
+
+async def claim(session: AsyncSession, update_id: int, *, now: datetime) -> bool:
+    """Record the update as handled in this transaction; False if it already was (by a committed
+    transaction, or one that commits while this waits for its row)."""
+    statement = _claim_statement(session.get_bind().dialect.name)
+    result = await session.execute(statement, {"update_id": update_id, "handled_at": now})
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def forget_processed_before(session: AsyncSession, moment: datetime) -> int:

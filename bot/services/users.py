@@ -16,18 +16,17 @@ START_PAYLOAD_MAX = 64  # Telegram's own limit for deep-link payloads
 @dataclass(frozen=True)
 class FirstContact:
     user_id: int
-    start_payload: str | None = None
 
 
 async def known_user(session: AsyncSession, contact: FirstContact, *, now: datetime) -> User:
-    """The person's row, created on first contact (remembering the deep link they came by).
+    """The person's row, created on first contact with nothing but the Telegram id (what they
+    tell the bot is stored only once they consent).
 
     A person who had blocked the bot and writes again is reachable again.
     """
     user = await users_repo.get_user(session, contact.user_id)
     if user is None:
-        payload = (contact.start_payload or "")[:START_PAYLOAD_MAX] or None
-        return await users_repo.add_user(session, contact.user_id, now=now, start_source=payload)
+        return await users_repo.add_user(session, contact.user_id, now=now)
     if not user.is_active:
         user.is_active = True
         user.blocked_at = None

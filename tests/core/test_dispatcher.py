@@ -161,7 +161,7 @@ async def test_first_contact_creates_the_user(
     async with sessionmaker() as session:
         user = await session.get(User, updates.user_id)
         assert user is not None
-        assert user.start_source == "fair2025-stand7"
+        assert user.start_source is None  # kept in the conversation until consent
         assert user.created_at == clock.now()
         assert user.language is None
         assert user.is_active

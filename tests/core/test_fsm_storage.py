@@ -11,6 +11,7 @@ from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from redis.asyncio import Redis
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import FakeClock
@@ -125,3 +126,32 @@ async def test_database_storage_joins_the_update_transaction(
         finally:
             current_session.reset(token)
     assert await storage.get_state(KEY) is None
+
+
+async def test_database_storage_reads_once_per_update_and_forgets_on_rollback(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    storage = DatabaseStorage(sessionmaker, clock)
+    await storage.set_data(KEY, {"step": 1})
+    statements: list[str] = []
+    async with sessionmaker() as session:
+        engine = session.bind
+        assert engine is not None
+
+        def record(*args: object) -> None:
+            statements.append(str(args[2]))
+
+        event.listen(engine.sync_engine, "before_cursor_execute", record)
+        token = current_session.set(session)
+        try:
+            assert await storage.get_data(KEY) == {"step": 1}
+            assert await storage.get_state(KEY) is None
+            await storage.update_data(KEY, {"step": 2})
+            assert await storage.get_data(KEY) == {"step": 2}
+            reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+            assert len(reads) == 1  # one read of the record for the whole update
+            await session.rollback()
+            assert await storage.get_data(KEY) == {"step": 1}  # not the rolled-back value
+        finally:
+            current_session.reset(token)
+            event.remove(engine.sync_engine, "before_cursor_execute", record)

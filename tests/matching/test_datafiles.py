@@ -278,6 +278,13 @@ def test_off_domain_entry_errors(data_copy: Path) -> None:
     }
 
 
+def test_off_domain_kind_must_be_known(data_copy: Path) -> None:
+    line = _edit(data_copy / "offtopic.yaml", "  kind: leisure\n", "  kind: hobby\n")
+    p = _only(collect_problems(data_copy))
+    assert (p.entry, p.field, p.line) == ("performing-arts", "kind", line)
+    assert p.message == "unknown kind 'hobby'; use one of: field, leisure"
+
+
 def test_off_domain_bad_yaml(data_copy: Path) -> None:
     line = _edit(data_copy / "offtopic.yaml", "  weight: 0.6\n", "  weight: [0.6\n")
     (p, *_) = collect_problems(data_copy)

@@ -324,3 +324,95 @@ def test_without_offtopic_yaml_there_is_no_negative_evidence(data_copy: Path) ->
     bare = MatchEngine(load_catalogue(data_copy))
     assert bare.match(StudentProfile(interests="rockets"))[0].org == "baiterek"
     assert bare.match(StudentProfile(interests="pop star"))[0].org == "fesenkov"
+
+
+# -- intents, leisure, jargon -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my internet package is too expensive, which operator should I switch to?",
+        "в селе не показывает спутниковое телевидение, куда звонить?",
+        "Үйдегі спутниктік теледидар көрсетпейді, қайда хабарласу керек?",
+        "Where can I buy a cheap telescope for my nephew?",
+    ],
+)
+def test_a_customer_asking_for_a_service_gets_no_match(engine: MatchEngine, text: str) -> None:
+    assert _orgs(engine, text) == []
+
+
+def test_a_customer_who_also_studies_is_a_student(engine: MatchEngine) -> None:
+    text = "I study radio engineering. My grandma's satellite TV doesn't work, who do I call?"
+    assert _orgs(engine, text)[0] == "rcsc"
+    assert _orgs(engine, "I want to make satellite internet cheaper for villages") == ["rcsc"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I play Star Citizen and No Man's Sky, exploring planets every night",
+        "Kerbal Space Program is my favourite game, I build rockets there",
+        "Будет ли на форуме Димаш или другие звёзды?",
+        "по натальной карте у меня Марс в Скорпионе",
+        "сдаю квартиру, много пространства, рядом космодром",
+        "lyublyu mashiny, tyuning dvigatelya",
+        "Galaxy S24 экраны сынып қалды, қайда жөндейді?",
+        "моему сыну 7 лет, он любит ракеты, есть ли детские кружки?",
+    ],
+)
+def test_leisure_and_everyday_senses_get_no_match(engine: MatchEngine, text: str) -> None:
+    assert _orgs(engine, text) == []
+
+
+def test_the_fairs_words_in_a_clause_about_a_game_are_its_content(engine: MatchEngine) -> None:
+    # ...but not in another clause, nor in a sentence that speaks of studying.
+    assert _orgs(engine, "Читаю гороскопы для смеха, но серьёзно увлекаюсь астрофизикой")[0] == (
+        "fesenkov"
+    )
+    assert _orgs(engine, "After playing Kerbal Space Program I want to study orbital mechanics")[
+        0
+    ] == ("ghalam")
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("STK", "ghalam"),
+        ("GMAT, Hohmann transfers, station keeping", "ghalam"),
+        ("TLE и SGP4", "fesenkov"),
+        ("Astropy for light curves", "fesenkov"),
+        ("ENVI, SNAP, Sentinel-1", "garysh-sapary"),
+        ("LabVIEW test benches and vibration tests", "ghalam"),
+        ("I want to build a Mars rover", "ghalam"),
+        ("on-orbit servicing", "ghalam"),
+        ("Мұнай-газда сорғылар, құбырлар, жоғары қысымды жүйелер", "baiterek"),
+        ("хачу работать в космасе", "garysh-sapary"),  # one vowel written as heard
+        ("solnechno-zemnye svyazi i kosmicheskaya pogoda", "ionosphere"),
+    ],
+)
+def test_tools_jargon_and_spelling(engine: MatchEngine, text: str, first: str) -> None:
+    assert _orgs(engine, text)[0] == first
+
+
+def test_programming_talk_is_programming(engine: MatchEngine) -> None:
+    assert "programming" in {m.topic for m in engine.topics_in("делаю телеграм-ботов и парсеры")}
+
+
+def test_a_word_has_one_sense(engine: MatchEngine) -> None:
+    # «связи» belongs to «солнечно-земные связи», not also to «космическая связь».
+    topics = {m.topic for m in engine.topics_in("solnechno-zemnye svyazi i kosmicheskaya pogoda")}
+    assert "satcom" not in topics
+    assert "space-weather" in topics
+
+
+def test_a_short_cyrillic_word_is_not_a_latin_abbreviation(engine: MatchEngine) -> None:
+    assert "ionosphere" not in {m.topic for m in engine.topics_in("работаю на ТЭЦ")}
+    assert "ionosphere" in {m.topic for m in engine.topics_in("TEC maps")}
+    assert "machine-learning" not in {m.topic for m in engine.topics_in("бір ай")}
+    assert "satcom" in {m.topic for m in engine.topics_in("работал с Ку-диапазоном")}
+
+
+def test_two_vowels_heard_wrong_are_another_word(engine: MatchEngine) -> None:
+    assert engine.topics_in("физеке")[0].topic == "physics"
+    assert engine.topics_in("rabotu") == []  # not "robot"

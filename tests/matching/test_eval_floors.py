@@ -1,4 +1,4 @@
-"""Quality floors on the labelled cases: our own set and the two sets written by others."""
+"""Quality floors on the labelled cases: our own set and the three sets written by others."""
 
 from __future__ import annotations
 
@@ -13,13 +13,15 @@ from matching.evaluation import Metrics, NaiveBaseline, engine_ranker, load_case
 from .conftest import EVAL_DIR
 
 # Floors sit a little under what the engine reaches (see `fairbot eval`), so that a change that
-# makes matching worse fails here. blind2.yaml was written without seeing the engine; its misses
-# guided general changes (off-domain fields, ambiguous aliases, evidence about others), not
-# special cases.
+# makes matching worse fails here. blind2.yaml and blind3.yaml were written without seeing the
+# engine; their misses guided general changes (off-domain fields, ambiguous aliases, evidence
+# about others; then intents, leisure, one sense per word, tools and jargon), not special
+# cases. Their figures are tuning figures now, not blind ones.
 FLOORS = {
     "cases.yaml": {"p_at_1": 0.97, "r_at_3": 0.97, "abstention": 0.97},
     "holdout.yaml": {"p_at_1": 0.97, "r_at_3": 0.95, "abstention": 0.95},
     "blind2.yaml": {"p_at_1": 0.97, "r_at_3": 0.95, "abstention": 0.95},
+    "blind3.yaml": {"p_at_1": 0.97, "r_at_3": 0.95, "abstention": 0.95},
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matching.text import fold, is_ending, normalize, others_spans, stems, tokenize
+from matching.text import fold, intent, is_ending, normalize, others_spans, reduced, stems, tokenize
 
 
 def test_normalize_nfkc_casefold_and_yo() -> None:
@@ -138,3 +138,40 @@ def test_kazakh_reading_of_cyrillic_without_kazakh_letters() -> None:
     (token,) = tokenize("сахнада")
     assert token.alt is not None
     assert token.alt == stems("сахна")[0] or is_ending(token.alt[len(stems("сахна")[0]) :])
+
+
+def test_a_contrast_starts_a_new_clause() -> None:
+    tokens = tokenize("I read horoscopes for fun, but I study astrophysics. Stars")
+    assert [t.clause for t in tokens] == [0, 0, 0, 1, 2]
+    assert [t.sentence for t in tokens] == [0, 0, 0, 0, 1]
+
+
+def test_reduced_vowels() -> None:
+    assert reduced(fold("космас")) == reduced(fold("космос"))
+    assert reduced(fold("физеке")) == reduced(fold("физике"))
+
+
+@pytest.mark.parametrize(
+    ("text", "career", "consumer"),
+    [
+        ("I want to work on satellites", True, False),
+        ("my phone plan is too expensive, which operator is best?", False, True),
+        ("у бабушки не показывает спутниковое тв, куда обращаться?", False, True),
+        ("Үйдегі теледидар жұмыс істемейді", False, True),  # "doesn't work" is no career
+        ("Ғарыш саласында жұмыс істегім келеді", True, False),
+        ("хачу работать в космасе", True, False),  # a vowel written as heard
+        ("hochu rabotat v kosmose", True, False),  # Latin-typed Russian
+        ("спутник тарелкасын қайдан сатып алуға болады?", False, True),  # Kazakh endings
+        ("a controller in a mission control room", False, False),  # "room" is not "roaming"
+        ("тариф для интернета", False, True),  # «интернет» is not "intern"
+        ("kakoi operator luchshe dlya interneta?", False, True),  # nor is "interneta"
+        ("I study radio engineering; my satellite TV doesn't work", True, True),
+    ],
+)
+def test_intent(text: str, career: bool, consumer: bool) -> None:
+    found = intent(text)
+    assert (found.career, found.consumer) == (career, consumer)
+
+
+def test_intent_knows_the_sentences_of_career_words() -> None:
+    assert intent("I play KSP. I want to study orbital mechanics").career_sentences == {1}

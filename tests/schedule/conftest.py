@@ -165,9 +165,11 @@ def write_sessions(
 
 
 def copy_catalogue(target: Path) -> Path:
+    """The real data files, all but the schedule (each test writes its own)."""
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("topics.yaml", "employers.yaml"):
-        shutil.copy(ROOT / "data" / name, target / name)
+    for source in (ROOT / "data").glob("*.yaml"):
+        if source.name != "sessions.yaml":
+            shutil.copy(source, target / source.name)
     return target
 
 

@@ -196,10 +196,16 @@ def test_check_data_lists_every_problem_with_file_and_line(data_dir: Path) -> No
     assert lines[3] == f"3 problem(s) in {data_dir}"
     write_sessions(data_dir, [entry("a", "2027-09-08T10:00", "2027-09-08T11:00")])
     out = _fairbot("check-data", data_dir=data_dir)
-    assert (out.returncode, out.stdout) == (0, "ok: 48 topics, 7 exhibitors, 1 sessions\n")
+    assert (out.returncode, out.stdout) == (
+        0,
+        "ok: 48 topics, 7 exhibitors, 22 off-domain fields, 1 sessions\n",
+    )
     (data_dir / "sessions.yaml").unlink()
     out = _fairbot("check-data", data_dir=data_dir)
-    assert out.stdout == "ok: 48 topics, 7 exhibitors, no sessions.yaml (no schedule)\n"
+    assert (
+        out.stdout
+        == "ok: 48 topics, 7 exhibitors, 22 off-domain fields, no sessions.yaml (no schedule)\n"
+    )
 
 
 def test_a_reload_with_a_broken_schedule_keeps_the_one_in_force(data_dir: Path) -> None:

@@ -10,6 +10,12 @@ help =
     I match your interests with the organisations exhibiting at the fair, explain every match, and pass your contact only to the organisations you choose.
 
     /start — begin or start over
+    /profile — your profile: view and edit it
+    /matches — the organisations that fit you, with reasons
+    /language — change the language
+    /privacy — what is stored and whom you share your contact with
+    /my_data — everything stored about you, as a file
+    /delete_me — delete all your data
     /help — this message
     /cancel — stop the current step
 

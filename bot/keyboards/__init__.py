@@ -1,0 +1,1 @@
+"""Keyboards of the bot's screens, built from translated labels and typed callback data."""

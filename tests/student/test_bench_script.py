@@ -1,0 +1,27 @@
+"""The bench's scripted students still fit the bot (a changed screen would break the bench)."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Dispatcher
+
+from bot.bench.updates import _no_pause, help_only, onboarding
+from bot.fakeapi import FakeTelegramServer
+from bot.fakeapi.load import Steps, run_conversations
+
+
+async def test_bench_conversations_run_against_the_bot(
+    server: FakeTelegramServer, tg: Bot, dp: Dispatcher
+) -> None:
+    async def journey(user, steps: Steps) -> None:  # type: ignore[no-untyped-def]
+        await onboarding(user, steps, _no_pause)
+
+    async def helps(user, steps: Steps) -> None:  # type: ignore[no-untyped-def]
+        await help_only(user, steps, _no_pause)
+
+    async with server.polling(dp, tg):
+        report = await run_conversations(server, journey, users=3, reply_timeout=5)
+        assert report.errors == []
+        assert report.updates == 3 * 14
+        report = await run_conversations(server, helps, users=2, reply_timeout=5)
+        assert report.errors == []
+        assert report.updates == 2 * 14

@@ -8,6 +8,7 @@ the same functions with a FakeClock's "now".
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -300,7 +301,10 @@ async def _due_for_session(
     claimed = await repo.claimed_offsets(session, row.id, row.starts_at, SESSION_REMINDER)
     times = _times(row)
     found = []
-    for person in await repo.subscribers(session, row.id):
+    for n, person in enumerate(await repo.subscribers(session, row.id), start=1):
+        if n % 500 == 0:
+            # Thousands of subscribers: let the outbox worker in this process keep its pace.
+            await asyncio.sleep(0)
         subscriber = Subscriber(
             person.user_id,
             person.subscribed_at,

@@ -53,7 +53,7 @@ from bot.delivery.limiter import SendLimiter, create_limiter, limit_bot
 from bot.delivery.progress import BroadcastProgress
 from bot.delivery.worker import DeliveryConfig, OutboxWorker
 from bot.fsm_storage import FsmBackend, create_fsm_backend
-from bot.handlers import common, errors, organiser, student
+from bot.handlers import common, errors, organiser, schedule, student
 from bot.i18n import Translator
 from bot.menu import publish_menu
 from bot.middlewares import (
@@ -73,8 +73,10 @@ from bot.middlewares import (
 from bot.pipeline import DatabaseProbe, UpdateIntake
 from bot.polling import Poller
 from bot.repositories.updates import forget_processed_before
+from bot.schedule.scheduler import ReminderScheduler
 from bot.services.audiences import default_audiences
 from bot.services.fairdata import FairData, FairDataStore, load_fair_data
+from bot.services.reminders import Rendering
 from bot.webhook import create_webhook_app
 
 log = logging.getLogger(__name__)
@@ -101,10 +103,11 @@ def feature_routers() -> list[Router]:
     """The audience routers (student, employer, organiser), in order. Add yours here.
 
     The organiser router goes first: it takes only organisers' commands, buttons and their
-    broadcast drafts, and its role filter turns everyone else away. Then the student router
-    (everyone in a private chat).
+    broadcast drafts, and its role filter turns everyone else away. Then the schedule (for
+    everyone; it takes only its own commands, buttons and typed time zone) and the student
+    router (everyone in a private chat).
     """
-    return [organiser.create_router(), student.create_router()]
+    return [organiser.create_router(), schedule.create_router(), student.create_router()]
 
 
 def build_dispatcher(
@@ -287,6 +290,14 @@ async def run(
     probe = database_probe(engine)
     intake = UpdateIntake(dp, bot, database_probe=probe)
     janitor = asyncio.create_task(_ledger_janitor(sessionmaker, clock))
+    reminders = ReminderScheduler(
+        sessionmaker=sessionmaker,
+        clock=clock,
+        fair=fair_store,
+        rendering=Rendering(translator, settings.tz),
+        nudge_minutes=settings.fair_nudge_minutes,
+        sweep_seconds=settings.reminder_sweep_seconds,
+    )
     limiter, delivery = start_delivery(
         settings,
         bot=bot,
@@ -298,6 +309,9 @@ async def run(
     )
     try:
         await forget_old_updates(sessionmaker, clock)
+        # The schedule in force goes into the database before anyone can subscribe to it.
+        await reminders.start()
+        fair_store.on_replace(reminders.on_replace)
         await dp.emit_startup(bot=bot, dispatcher=dp, bots=[bot], **dp.workflow_data)
         # What start-up built (catalogue, engine, aiogram's and SQLAlchemy's machinery) lives as
         # long as the process: keep it out of the collector's full passes, which would otherwise
@@ -324,6 +338,8 @@ async def run(
         janitor.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await janitor
+        # No new reminders into the outbox once the workers drain it.
+        await reminders.stop()
         # The outbox worker started draining when `stop` was set, alongside the poller.
         stop.set()
         await asyncio.gather(*delivery, return_exceptions=True)

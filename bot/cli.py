@@ -142,6 +142,44 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench_broadcast.add_argument("--data", help="data directory (default: $DATA_DIR or data/)")
     bench_broadcast.set_defaults(handler=_lazy("bot.bench.broadcast:run"))
+    bench_reminders = benches.add_parser(
+        "reminders",
+        help="session reminders: thousands due at once under flood control, with a restart",
+    )
+    bench_reminders.add_argument(
+        "--subscribers", type=_positive, default=5_000, help="people subscribed to the session"
+    )
+    bench_reminders.add_argument(
+        "--limit", type=_positive, default=30, help="the fake server's msg/s (free tier)"
+    )
+    bench_reminders.add_argument(
+        "--headroom",
+        type=float,
+        default=0.98,
+        help="DELIVERY_RATE as a share of the server's limit (default 0.98)",
+    )
+    bench_reminders.add_argument("--rate", type=float, help="DELIVERY_RATE (overrides --headroom)")
+    bench_reminders.add_argument(
+        "--lead",
+        type=float,
+        default=25.0,
+        help="seconds from starting the bot to the due moment (default 25)",
+    )
+    bench_reminders.add_argument(
+        "--restart-before",
+        type=float,
+        default=10.0,
+        help="seconds before the due moment the bot is restarted (default 10; a start takes "
+        "about 5 s on 2 cores)",
+    )
+    bench_reminders.add_argument(
+        "--only",
+        nargs="+",
+        choices=["steady", "restart", "kill"],
+        help="run only these scenarios (default: steady and restart)",
+    )
+    bench_reminders.add_argument("--data", help="data directory (default: $DATA_DIR or data/)")
+    bench_reminders.set_defaults(handler=_lazy("bot.bench.reminders:run"))
 
     return parser
 

@@ -95,6 +95,11 @@ class Settings(DatabaseSettings):
     delivery_batch: int = Field(default=0, ge=0, le=5000)
     delivery_lease_seconds: float = Field(default=15.0, ge=1, le=3600)
     delivery_max_attempts: int = Field(default=8, ge=1, le=100)
+    # Reminders: how often every process looks for due reminders besides its timers (a safety
+    # net for timers lost to a crash), and how long before the career fair opens matched
+    # students are told their organisations and booths (0: never).
+    reminder_sweep_seconds: float = Field(default=30.0, ge=1, le=3600)
+    fair_nudge_minutes: int = Field(default=30, ge=0, le=1440)
 
     @field_validator("bot_token")
     @classmethod
@@ -218,6 +223,13 @@ _PROBLEMS: dict[str, dict[str, str]] = {
     },
     "delivery_max_attempts": {"": "DELIVERY_MAX_ATTEMPTS is malformed: use 1 to 100"},
     "log_format": {"": "LOG_FORMAT is malformed: use text or json"},
+    "reminder_sweep_seconds": {
+        "": "REMINDER_SWEEP_SECONDS is malformed: give seconds, from 1 to 3600"
+    },
+    "fair_nudge_minutes": {
+        "": "FAIR_NUDGE_MINUTES is malformed: give minutes before the career fair, 0 to 1440 "
+        "(0 turns the nudge off)"
+    },
 }
 
 

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.schedule.data import SESSIONS_FILE, check_schedule
 from matching.catalogue import check_catalogue
 from matching.datafiles import DataProblem
 
@@ -27,7 +28,19 @@ def _catalogue(data_dir: Path) -> tuple[list[DataProblem], list[str]]:
     ]
 
 
-VALIDATORS: list[Validator] = [_catalogue]
+def _schedule(data_dir: Path) -> tuple[list[DataProblem], list[str]]:
+    # The exhibitors of sessions are cross-checked only against a valid catalogue.
+    catalogue, _ = check_catalogue(data_dir)
+    slugs = set(catalogue.exhibitors) if catalogue is not None else None
+    schedule, problems = check_schedule(data_dir, slugs)
+    if schedule is None:
+        return problems, []
+    if not (data_dir / SESSIONS_FILE).exists():
+        return problems, [f"no {SESSIONS_FILE} (no schedule)"]
+    return problems, [f"{len(schedule.sessions)} sessions"]
+
+
+VALIDATORS: list[Validator] = [_catalogue, _schedule]
 
 
 def collect_problems(data_dir: Path) -> list[DataProblem]:

@@ -15,6 +15,10 @@ MENU: tuple[tuple[str, str], ...] = (
     ("privacy", "menu-privacy"),
     ("my_data", "menu-my_data"),
     ("delete_me", "menu-delete_me"),
+    ("schedule", "menu-schedule"),
+    ("my_schedule", "menu-my-schedule"),
+    ("reminders", "menu-reminders"),
+    ("timezone", "menu-timezone"),
     ("help", "menu-help"),
     ("cancel", "menu-cancel"),
 )

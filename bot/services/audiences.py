@@ -25,7 +25,15 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Representative, StudentMatch, StudentProfile, StudentTopic, User
+from bot.db.models import (
+    Representative,
+    ScheduledSession,
+    SessionSubscription,
+    StudentMatch,
+    StudentProfile,
+    StudentTopic,
+    User,
+)
 from bot.i18n import LANGUAGES
 
 MemberQuery = Callable[[str | None], Select[Any]]  # one column: user ids
@@ -194,6 +202,25 @@ async def _organisations(session: AsyncSession) -> list[Choice]:
     return [Choice(str(slug), int(n)) for slug, n in rows.all()]
 
 
+def _session_subscribers(value: str | None) -> Select[Any]:
+    return select(SessionSubscription.user_id).where(SessionSubscription.session_id == value)
+
+
+async def _sessions(session: AsyncSession) -> list[Choice]:
+    """Sessions on the schedule (not cancelled), in order of start, with their subscribers."""
+    people = func.count(User.id)
+    rows = await session.execute(
+        select(ScheduledSession.id, people)
+        .outerjoin(SessionSubscription, SessionSubscription.session_id == ScheduledSession.id)
+        .outerjoin(User, (User.id == SessionSubscription.user_id) & User.is_active.is_(True))
+        .where(ScheduledSession.status == "scheduled")
+        .group_by(ScheduledSession.id, ScheduledSession.starts_at)
+        .order_by(ScheduledSession.starts_at, ScheduledSession.id)
+        .limit(CHOICES_SHOWN)
+    )
+    return [Choice(str(session_id), int(n)) for session_id, n in rows.all()]
+
+
 def default_audiences() -> AudienceRegistry:
     """Every audience kind the organiser console offers, in the order of its buttons."""
     registry = AudienceRegistry()
@@ -203,4 +230,5 @@ def default_audiences() -> AudienceRegistry:
     registry.register(AudienceKind("lang", _language, choices=_languages))
     registry.register(AudienceKind("topic", _topic, choices=_topics))
     registry.register(AudienceKind("org", _matched, choices=_organisations))
+    registry.register(AudienceKind("session", _session_subscribers, choices=_sessions))
     return registry

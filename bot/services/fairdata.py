@@ -6,7 +6,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from matching.catalogue import Catalogue, load_catalogue
+from bot.schedule.data import Schedule, load_schedule
+from matching.catalogue import Catalogue, check_catalogue
+from matching.datafiles import DataError
 from matching.engine import MatchEngine
 
 
@@ -16,6 +18,7 @@ class FairData:
 
     catalogue: Catalogue
     engine: MatchEngine
+    schedule: Schedule
 
 
 def load_fair_data(data_dir: Path) -> FairData:
@@ -23,8 +26,16 @@ def load_fair_data(data_dir: Path) -> FairData:
 
     Never returns half-loaded data: either everything is valid or nothing is returned.
     """
-    catalogue = load_catalogue(data_dir)
-    return FairData(catalogue=catalogue, engine=MatchEngine(catalogue))
+    catalogue, problems = check_catalogue(data_dir)
+    try:
+        schedule = load_schedule(
+            data_dir, set(catalogue.exhibitors) if catalogue is not None else None
+        )
+    except DataError as error:
+        problems += error.problems
+    if problems or catalogue is None:
+        raise DataError(problems)
+    return FairData(catalogue=catalogue, engine=MatchEngine(catalogue), schedule=schedule)
 
 
 # Called with (old, new) after new data came into force, e.g. to move reminders of moved sessions.

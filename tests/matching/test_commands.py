@@ -34,7 +34,7 @@ def fairbot(
 def test_check_data_ok() -> None:
     out = fairbot("check-data")
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "ok: 48 topics, 7 exhibitors, 22 off-domain fields"
+    assert out.stdout.strip() == "ok: 48 topics, 7 exhibitors, 22 off-domain fields, 7 sessions"
 
 
 def test_check_data_reports_every_problem_and_fails(data_copy: Path) -> None:

@@ -9,6 +9,12 @@ from bot.db.models.employers import Representative
 from bot.db.models.fsm import FsmRecord
 from bot.db.models.organisers import AuditEntry, Organiser
 from bot.db.models.outbox import OutboxMessage
+from bot.db.models.schedule import (
+    Reminder,
+    ReminderPreference,
+    ScheduledSession,
+    SessionSubscription,
+)
 from bot.db.models.students import ContactShare, StudentMatch, StudentProfile, StudentTopic
 from bot.db.models.updates import ProcessedUpdate
 from bot.db.models.users import User
@@ -22,7 +28,11 @@ __all__ = [
     "Organiser",
     "OutboxMessage",
     "ProcessedUpdate",
+    "Reminder",
+    "ReminderPreference",
     "Representative",
+    "ScheduledSession",
+    "SessionSubscription",
     "StudentMatch",
     "StudentProfile",
     "StudentTopic",

@@ -78,6 +78,8 @@ def value_label(t: Translate, names: Labels, kind: str, value: str | None) -> st
         return names.topic(value)
     if kind == "org":
         return names.organisation(value)
+    if kind == "session":
+        return names.session(value)
     return value
 
 
@@ -173,7 +175,9 @@ async def choose_audience(
 
 
 def _labels(fair: FairDataStore | None, t: Translate) -> Labels:
-    return labels(fair.current.catalogue if fair is not None else None, t.lang)
+    if fair is None:
+        return labels(None, t.lang)
+    return labels(fair.current.catalogue, t.lang, fair.current.schedule)
 
 
 async def _show_preview(

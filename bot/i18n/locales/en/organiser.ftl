@@ -23,6 +23,7 @@ audience-employers = Employers
 audience-lang = By language
 audience-topic = By interest
 audience-org = Matched to an organisation
+audience-session = Subscribers of a session
 
 ## Broadcast: preview and confirmation
 

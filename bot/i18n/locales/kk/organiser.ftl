@@ -23,6 +23,7 @@ audience-employers = Жұмыс берушілерге
 audience-lang = Тіл бойынша
 audience-topic = Қызығушылық бойынша
 audience-org = Ұйымға сәйкес келгендерге
+audience-session = Іс-шараға жазылғандарға
 
 ## Тарату: алдын ала қарау және растау
 

@@ -23,6 +23,7 @@ audience-employers = Работодателям
 audience-lang = По языку
 audience-topic = По интересу
 audience-org = Подобранным к организации
+audience-session = Подписчикам мероприятия
 
 ## Рассылка: предпросмотр и подтверждение
 

@@ -144,12 +144,18 @@ async def _add_broadcast(url: str, students: int, now: datetime) -> str:
         async with engine.begin() as connection:
             result = await connection.execute(
                 insert(Broadcast.__table__).values(
-                    created_by=1, created_at=now - timedelta(days=1), status="done",
-                    content_kind="text", text_html="The fair opens tomorrow at 10:00.",
-                    audience_kind="all", recipients=students, lang="en",
-                    confirmed_at=now - timedelta(days=1), finished_at=now - timedelta(days=1),
+                    created_by=1,
+                    created_at=now - timedelta(days=1),
+                    status="done",
+                    content_kind="text",
+                    text_html="The fair opens tomorrow at 10:00.",
+                    audience_kind="all",
+                    recipients=students,
+                    lang="en",
+                    confirmed_at=now - timedelta(days=1),
+                    finished_at=now - timedelta(days=1),
                     progress_done=students,
-                )  # fmt: skip
+                )
             )
             key = result.inserted_primary_key
             assert key is not None
@@ -205,7 +211,7 @@ def _fill_sqlite(path: str, chunks: Iterator[dict[str, list[tuple[Any, ...]]]]) 
                 for table, columns in COLUMNS.items():
                     marks = ", ".join("?" * len(columns))
                     connection.executemany(
-                        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
+                        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
                         ([_sqlite_value(v) for v in row] for row in rows[table]),
                     )
         connection.execute("ANALYZE")
@@ -399,9 +405,14 @@ async def bench(
             async with _database(sqlite, workdir, name) as url:
                 runs.append(
                     await measure(
-                        label, url, students=count, onboard=onboard, repeats=repeats,
-                        data_dir=data, workdir=workdir,
-                    )  # fmt: skip
+                        label,
+                        url,
+                        students=count,
+                        onboard=onboard,
+                        repeats=repeats,
+                        data_dir=data,
+                        workdir=workdir,
+                    )
                 )
     return runs
 
@@ -428,9 +439,13 @@ def summary(runs: list[Run]) -> tuple[str, bool]:
 def run(args: argparse.Namespace) -> int:
     runs = asyncio.run(
         bench(
-            args.students, sqlite=args.sqlite, onboard=args.onboard, repeats=args.repeats,
-            baseline=args.baseline, data_dir=Path(args.data) if args.data else None,
-        )  # fmt: skip
+            args.students,
+            sqlite=args.sqlite,
+            onboard=args.onboard,
+            repeats=args.repeats,
+            baseline=args.baseline,
+            data_dir=Path(args.data) if args.data else None,
+        )
     )
     text, ok = summary(runs)
     print(text)

@@ -44,10 +44,12 @@ def test_the_readme_runs_the_main_commands() -> None:
 def test_the_cli_accepts_it(args: str) -> None:
     parser = build_parser()
     argv = shlex.split(args)
+    code: str | int | None = 0
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         try:
             parsed = parser.parse_args(argv)
-        except SystemExit as exit_:
-            assert exit_.code == 0, f"`fairbot {args}` is not a valid command"
-            return
-    assert getattr(parsed, "handler", None) is not None, f"`fairbot {args}` runs nothing"
+        except SystemExit as exit_:  # --help exits 0, a wrong command 2
+            code, parsed = exit_.code, None
+    assert code == 0, f"`fairbot {args}` is not a valid command"
+    if parsed is not None:
+        assert getattr(parsed, "handler", None) is not None, f"`fairbot {args}` runs nothing"

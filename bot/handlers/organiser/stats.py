@@ -31,7 +31,17 @@ _drawing: set[asyncio.Task[None]] = set()
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(show_stats, Command("stats"))
+    router.shutdown.register(stop_drawing)
     return router
+
+
+async def stop_drawing() -> None:
+    """Charts still being drawn when the bot stops are dropped (their text went out already):
+    the bot's HTTP session closes next, and a chart sent after that would open a new one."""
+    tasks = list(_drawing)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def show_stats(

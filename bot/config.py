@@ -100,6 +100,8 @@ class Settings(DatabaseSettings):
     # students are told their organisations and booths (0: never).
     reminder_sweep_seconds: float = Field(default=30.0, ge=1, le=3600)
     fair_nudge_minutes: int = Field(default=30, ge=0, le=1440)
+    # Employer invitations (/invite, `fairbot invite`) stop working after this many days.
+    invite_ttl_days: int = Field(default=7, ge=1, le=365)
 
     @field_validator("bot_token")
     @classmethod
@@ -223,6 +225,10 @@ _PROBLEMS: dict[str, dict[str, str]] = {
     },
     "delivery_max_attempts": {"": "DELIVERY_MAX_ATTEMPTS is malformed: use 1 to 100"},
     "log_format": {"": "LOG_FORMAT is malformed: use text or json"},
+    "invite_ttl_days": {
+        "": "INVITE_TTL_DAYS is malformed: give the days an employer invitation stays valid, "
+        "1 to 365"
+    },
     "reminder_sweep_seconds": {
         "": "REMINDER_SWEEP_SECONDS is malformed: give seconds, from 1 to 3600"
     },

@@ -191,6 +191,12 @@ async def representative_org(session: AsyncSession, user_id: int) -> str | None:
     return row.org_slug if row is not None else None
 
 
+async def person_language(session: AsyncSession, user_id: int) -> str | None:
+    """The language the person uses in the bot, if known."""
+    user = await session.get(User, user_id)
+    return user.language if user is not None else None
+
+
 async def accept_invitation(
     session: AsyncSession, token: str, user_id: int, *, now: datetime
 ) -> Joined:

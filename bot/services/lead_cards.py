@@ -69,9 +69,12 @@ async def active_representatives(session: AsyncSession, org: str) -> list[tuple[
     return [(int(user_id), language) for user_id, language in rows.all()]
 
 
-def org_name(catalogue: Catalogue, lang: Lang, org: str) -> str:
+def org_name(catalogue: Catalogue, lang: str, org: str) -> str:
+    """The organisation's name in `lang` (its slug if the data no longer has it)."""
     exhibitor = catalogue.exhibitors.get(org)
-    return exhibitor.name.get(lang) if exhibitor is not None else org
+    if exhibitor is None:
+        return org
+    return exhibitor.name.get(lang if lang in ("kk", "ru", "en") else "en")  # type: ignore[arg-type]
 
 
 def _study_level(t: Translate, degree: str | None, year: int | None) -> str:

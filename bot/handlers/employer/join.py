@@ -57,7 +57,7 @@ async def join(
     if user.consented_at is None:
         await state.clear()  # an unfinished student onboarding does not catch their messages
     text = await welcome_text(session, t, fair, joined.org, first=not joined.already)
+    # The menu first: it is in place when they read the welcome.
+    replies.add(show_menu(t.translator, user.id, t.lang, student=user.consented_at is not None))
     replies.add(message.answer(text))
-    student = user.consented_at is not None
-    replies.add(show_menu(t.translator, user.id, t.lang, student=student))
     return None

@@ -96,10 +96,11 @@ async def share(console: Console, who: Student, org: str) -> None:
     from bot.callbacks import MatchAction
 
     await who.user.send("/matches")
+    # Its card (with "share", or with "withdraw" when pressing a stale share button again).
+    buttons = {MatchAction(action=a, org=org).pack() for a in ("share", "withdraw")}
     card = await who.user.wait_for_message(
-        lambda m: any(b.callback_data == MatchAction(action="share", org=org).pack()
-                      for b in m.buttons)
-    )  # fmt: skip
+        lambda m: any(b.callback_data in buttons for b in m.buttons)
+    )
     answer = await who.user.press(data=MatchAction(action="yes", org=org).pack(), message=card)
     assert answer.text is not None
     assert answer.text.startswith("✓"), answer.text

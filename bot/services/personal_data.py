@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.models import Representative
 from bot.repositories import students as students_repo
 from bot.repositories import users as users_repo
 from bot.services.lead_cards import LeadCards, announce_withdrawal
@@ -41,6 +42,7 @@ async def export_student_data(
         "topics": [],
         "matches": [],
         "contact_shares": [],
+        "representative_of": None,
         "conversation": dict(conversation or {}),
     }
     if user is not None:
@@ -100,6 +102,12 @@ async def export_student_data(
         }
         for share in await students_repo.shares(session, user_id)
     ]
+    representative = await session.get(Representative, user_id)
+    if representative is not None:
+        document["representative_of"] = {
+            "organisation": representative.org_slug,
+            "since": _when(representative.created_at),
+        }
     return document
 
 

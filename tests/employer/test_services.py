@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import FakeClock
 from bot.db.models import ContactShare, StudentMatch, User
 from bot.services import invites
+from bot.services.personal_data import export_student_data
 from bot.services.lead_cards import active_representatives, org_counts
 
 ORGS = ("ghalam", "rcsc")
@@ -71,6 +72,8 @@ async def test_single_use_expiry_revocation(session: AsyncSession, clock: FakeCl
     )
     assert await invites.representative_org(session, 1) == "ghalam"
     assert await invites.representative_org(session, 2) is None
+    mine = await export_student_data(session, 1, now=clock.now())
+    assert mine["representative_of"]["organisation"] == "ghalam"
 
     expiring = await invites.create_invitation(
         session, "rcsc", organisations=ORGS, created_by=99, ttl=WEEK, now=clock.now()

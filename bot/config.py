@@ -72,6 +72,8 @@ class Settings(DatabaseSettings):
       crash, other (or restarted) processes take over the dead one's rows after this long.
     - DELIVERY_MAX_ATTEMPTS: tries of one message on network errors and 5xx before it is
       marked failed (default 8; the waits between them double from 1 s up to 5 minutes).
+
+    Employers: INVITE_TTL_DAYS, the days an invitation link works (default 7, 1 to 365).
     """
 
     bot_token: SecretStr

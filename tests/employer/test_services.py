@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import FakeClock
+from bot.config import Settings, SettingsError
 from bot.db.models import ContactShare, StudentMatch, User
 from bot.services import invites
 from bot.services.personal_data import export_student_data
@@ -174,3 +176,10 @@ async def test_two_people_racing_for_one_token_cannot_both_win(
     assert sorted(outcomes) == ["USED", "joined"]
     async with sessionmaker() as session:
         assert len(await invites.representatives(session)) == 1
+
+
+def test_invite_ttl_setting(make_settings: Callable[..., Settings]) -> None:
+    assert make_settings().invite_ttl_days == 7
+    assert make_settings(invite_ttl_days=30).invite_ttl_days == 30
+    with pytest.raises(SettingsError, match="INVITE_TTL_DAYS is malformed"):
+        make_settings(invite_ttl_days=0)

@@ -14,8 +14,8 @@ from bot.clock import FakeClock
 from bot.config import Settings, SettingsError
 from bot.db.models import ContactShare, StudentMatch, User
 from bot.services import invites
-from bot.services.personal_data import export_student_data
 from bot.services.lead_cards import active_representatives, org_counts
+from bot.services.personal_data import export_student_data
 
 ORGS = ("ghalam", "rcsc")
 WEEK = timedelta(days=7)

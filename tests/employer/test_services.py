@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import FakeClock
 from bot.config import Settings, SettingsError
 from bot.db.models import ContactShare, StudentMatch, User
+from bot.handlers.employer.menu import EMPLOYER_MENU
+from bot.i18n import Translator
 from bot.services import invites
 from bot.services.lead_cards import active_representatives, org_counts
 from bot.services.personal_data import export_student_data
@@ -183,3 +185,10 @@ def test_invite_ttl_setting(make_settings: Callable[..., Settings]) -> None:
     assert make_settings(invite_ttl_days=30).invite_ttl_days == 30
     with pytest.raises(SettingsError, match="INVITE_TTL_DAYS is malformed"):
         make_settings(invite_ttl_days=0)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_employer_help_lists_every_employer_command(translator: Translator, lang: str) -> None:
+    text = translator.get(lang, "employer-help", org="X")
+    missing = [command for command, _ in EMPLOYER_MENU if f"/{command} " not in text]
+    assert not missing, f"employer-help in {lang} does not mention {missing}"

@@ -29,7 +29,9 @@ employer-help =
 
     /leads — your organisation's leads: statuses and notes
     /export — all leads as CSV and Excel files
+    /start — your organisation and its figures
     /help — this message
+    /cancel — stop the current action
 employer-menu-leads = Your organisation's leads
 employer-menu-export = Leads as CSV and Excel
 

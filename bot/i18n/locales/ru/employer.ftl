@@ -29,7 +29,9 @@ employer-help =
 
     /leads — контакты вашей организации: статусы и заметки
     /export — все контакты файлами CSV и Excel
+    /start — ваша организация и её цифры
     /help — это сообщение
+    /cancel — прервать текущее действие
 employer-menu-leads = Контакты вашей организации
 employer-menu-export = Контакты в CSV и Excel
 

@@ -29,6 +29,8 @@ KIND_CARD = "lead-card"
 KIND_CV = "lead-cv"
 KIND_WITHDRAWN = "lead-withdrawn"
 CARD_REASONS = 4
+CARD_OPENINGS = 3
+CARD_TOPICS = 10  # keeps the longest card well within Telegram's 4,096 characters
 _SCRUBBED = {"method": "sendMessage", "text": "(withdrawn)"}
 
 
@@ -118,9 +120,10 @@ async def announce_share(
             if exhibitor is not None:
                 by_id = {o.id: o for o in exhibitor.openings}
                 openings = [by_id[i].title.get(lang) for i in match.openings if i in by_id]
+                openings = openings[:CARD_OPENINGS]
         topic_names = [
             catalogue.topics[topic].name.get(lang) for topic in topics if topic in catalogue.topics
-        ]
+        ][:CARD_TOPICS]
         lines = [
             t("lead-card-title", org=org_name(catalogue, lang, org)),
             t("lead-card-name", name=name),

@@ -34,6 +34,8 @@ async def invite(console: Console, slug: str, organiser: SimUser | None = None) 
 
 
 async def join(console: Console, person: SimUser, token: str) -> BotMessage:
+    """The person opens the link; the bot's answer to it."""
+    person.drain()
     await person.send(f"/start {token}")
     return await person.next_message()
 

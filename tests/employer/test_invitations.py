@@ -9,9 +9,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.callbacks import RepresentativeAction
-from bot.db.models import AuditEntry, Invitation, Representative
+from bot.db.models import AuditEntry, ContactShare, Invitation, Representative, StudentProfile
 from bot.i18n import Translator
-from tests.employer.conftest import Console, invite, join, representative
+from tests.employer.conftest import Console, invite, join, representative, share, student
 from tests.student.journey import plain
 
 
@@ -186,3 +186,24 @@ async def test_a_representative_cannot_switch_organisation_by_link(console: Cons
             (await session.execute(select(Representative.user_id, Representative.org_slug))).all()
         )
     assert reps == {rep.id: "ghalam", newcomer.id: "rcsc"}
+
+
+async def test_a_student_who_accepts_becomes_a_representative_and_keeps_their_data(
+    console: Console,
+) -> None:
+    aida = await student(console, "Aida")
+    await share(console, aida, aida.orgs[0])
+    token = await invite(console, "ghalam")
+    welcome = await join(console, aida.user, token)
+    assert "You now represent Ghalam LLP" in welcome.body
+    menu = _menu(console, aida.user)
+    assert menu[:3] == ["start", "leads", "export"]
+    assert "matches" in menu  # still a student: their commands stay
+    await aida.user.send("/start")
+    assert "You represent Ghalam LLP" in (await aida.user.next_message()).body
+    await aida.user.send("/matches")
+    await aida.user.wait_for_message(lambda m: "Your top" in m.body)  # still theirs
+    async with console.sessionmaker() as session:
+        assert await session.get(StudentProfile, aida.user.id) is not None
+        shares = (await session.scalars(select(ContactShare.org_slug))).all()
+        assert shares == [aida.orgs[0]]

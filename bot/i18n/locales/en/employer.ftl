@@ -83,7 +83,7 @@ reps-overview-empty = Nobody represents an organisation yet. <code>/invite slug<
 reps-overview-hint = <code>/representatives slug</code> lists one organisation's, with buttons to revoke.
 reps-title = 👥 <b>{ $org }</b>
 reps-people = Representatives:
-reps-person = • { $id } since { $since }
+reps-person = • <a href="tg://user?id={ $id }">{ $id }</a> since { $since }
 reps-no-people = No representatives yet.
 reps-invitations = Open invitations:
 reps-invitation = • #{ $id }, made { $made }, valid until { $expires }

@@ -83,7 +83,7 @@ reps-overview-empty = Әзірге ешкім ұйым өкілі емес. <cod
 reps-overview-hint = <code>/representatives slug</code> — бір ұйымның тізімі, кері қайтару батырмаларымен.
 reps-title = 👥 <b>{ $org }</b>
 reps-people = Өкілдер:
-reps-person = • { $id }, { $since } бастап
+reps-person = • <a href="tg://user?id={ $id }">{ $id }</a>, { $since } бастап
 reps-no-people = Әзірге өкілдер жоқ.
 reps-invitations = Ашық шақырулар:
 reps-invitation = • №{ $id }, { $made } жасалған, { $expires } дейін жарамды

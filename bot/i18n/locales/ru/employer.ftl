@@ -83,7 +83,7 @@ reps-overview-empty = Пока никто не представляет орга
 reps-overview-hint = <code>/representatives slug</code> — список по одной организации с кнопками отзыва.
 reps-title = 👥 <b>{ $org }</b>
 reps-people = Представители:
-reps-person = • { $id } с { $since }
+reps-person = • <a href="tg://user?id={ $id }">{ $id }</a> с { $since }
 reps-no-people = Представителей пока нет.
 reps-invitations = Открытые приглашения:
 reps-invitation = • №{ $id }, создано { $made }, действует до { $expires }

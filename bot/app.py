@@ -53,7 +53,7 @@ from bot.delivery.limiter import SendLimiter, create_limiter, limit_bot
 from bot.delivery.progress import BroadcastProgress
 from bot.delivery.worker import DeliveryConfig, OutboxWorker
 from bot.fsm_storage import FsmBackend, create_fsm_backend
-from bot.handlers import common, errors, organiser, schedule, student
+from bot.handlers import common, employer, errors, organiser, schedule, student
 from bot.i18n import Translator
 from bot.menu import publish_menu
 from bot.middlewares import (
@@ -103,11 +103,18 @@ def feature_routers() -> list[Router]:
     """The audience routers (student, employer, organiser), in order. Add yours here.
 
     The organiser router goes first: it takes only organisers' commands, buttons and their
-    broadcast drafts, and its role filter turns everyone else away. Then the schedule (for
-    everyone; it takes only its own commands, buttons and typed time zone) and the student
-    router (everyone in a private chat).
+    broadcast drafts, and its role filter turns everyone else away. Then the employer router
+    (invitation links from anyone, the rest for representatives only; before the student
+    router, whose /start takes every other deep link), the schedule (for everyone; it takes
+    only its own commands, buttons and typed time zone) and the student router (everyone in a
+    private chat).
     """
-    return [organiser.create_router(), schedule.create_router(), student.create_router()]
+    return [
+        organiser.create_router(),
+        employer.create_router(),
+        schedule.create_router(),
+        student.create_router(),
+    ]
 
 
 def build_dispatcher(

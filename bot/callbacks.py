@@ -79,3 +79,11 @@ class OrganiserAction(CallbackData, prefix="og"):
 
     action: str
     user_id: int
+
+
+class RepresentativeAction(CallbackData, prefix="rv"):
+    """/representatives: revoke a representative ("u", `id` = their user id) or an open
+    invitation ("i", `id` = the invitation's id)."""
+
+    action: str
+    id: int

@@ -89,6 +89,17 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--data", help="data directory for names (default: $DATA_DIR or data/)")
     stats.set_defaults(handler=_lazy("bot.commands:stats"))
 
+    invite = commands.add_parser(
+        "invite",
+        help="an invitation link and QR code for an employer's representative",
+    )
+    invite.add_argument("slug", help="the organisation, as in data/employers.yaml")
+    invite.add_argument("--qr", metavar="PNG", help="write the QR code to this PNG file")
+    invite.add_argument("--bot", metavar="USERNAME", help="the bot's username (default: getMe)")
+    invite.add_argument("--days", type=_positive, help="valid for N days (default INVITE_TTL_DAYS)")
+    invite.add_argument("--data", help="data directory (default: $DATA_DIR or data/)")
+    invite.set_defaults(handler=_lazy("bot.invite_cli:invite"))
+
     bench = commands.add_parser("bench", help="benchmarks that print figures against targets")
     benches = bench.add_subparsers(dest="bench", metavar="BENCH")
     bench.set_defaults(handler=lambda args: _help(bench))

@@ -72,6 +72,8 @@ class Settings(DatabaseSettings):
       crash, other (or restarted) processes take over the dead one's rows after this long.
     - DELIVERY_MAX_ATTEMPTS: tries of one message on network errors and 5xx before it is
       marked failed (default 8; the waits between them double from 1 s up to 5 minutes).
+
+    Employers: INVITE_TTL_DAYS, the days an invitation link works (default 7, 1 to 365).
     """
 
     bot_token: SecretStr
@@ -100,6 +102,8 @@ class Settings(DatabaseSettings):
     # students are told their organisations and booths (0: never).
     reminder_sweep_seconds: float = Field(default=30.0, ge=1, le=3600)
     fair_nudge_minutes: int = Field(default=30, ge=0, le=1440)
+    # Employer invitations (/invite, `fairbot invite`) stop working after this many days.
+    invite_ttl_days: int = Field(default=7, ge=1, le=365)
 
     @field_validator("bot_token")
     @classmethod
@@ -223,6 +227,10 @@ _PROBLEMS: dict[str, dict[str, str]] = {
     },
     "delivery_max_attempts": {"": "DELIVERY_MAX_ATTEMPTS is malformed: use 1 to 100"},
     "log_format": {"": "LOG_FORMAT is malformed: use text or json"},
+    "invite_ttl_days": {
+        "": "INVITE_TTL_DAYS is malformed: give the days an employer invitation stays valid, "
+        "1 to 365"
+    },
     "reminder_sweep_seconds": {
         "": "REMINDER_SWEEP_SECONDS is malformed: give seconds, from 1 to 3600"
     },

@@ -246,7 +246,9 @@ def _entity_for(opened: _Open, end: int) -> dict[str, Any] | None:
             return None
         user = re.fullmatch(r"tg://user\?id=(\d+)", argument)
         if user:
-            return {"type": "text_mention", "user": {"id": int(user.group(1))}}
+            # Telegram answers with the whole User; clients require is_bot and first_name.
+            mentioned = {"id": int(user.group(1)), "is_bot": False, "first_name": ""}
+            return {"type": "text_mention", "user": mentioned}
         return {"type": "text_link", "url": argument}
     if tag == "code":
         entity: dict[str, Any] = {"type": "code"}

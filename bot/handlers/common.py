@@ -12,6 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import Translate
+from bot.services.fairdata import FairDataStore
+from bot.services.invites import representative_org
+from bot.services.lead_cards import org_name
 from bot.services.users import record_reachability
 
 
@@ -39,7 +42,21 @@ def create_fallback_router() -> Router:
     return router
 
 
-async def show_help(message: Message, t: Translate) -> SendMessage:
+async def show_help(
+    message: Message,
+    t: Translate,
+    session: AsyncSession,
+    fair: FairDataStore | None = None,
+) -> SendMessage:
+    """Everyone's help; a representative's names their organisation and the employer commands."""
+    org = (
+        await representative_org(session, message.from_user.id)
+        if message.from_user is not None
+        else None
+    )
+    if org is not None:
+        name = org_name(fair.current.catalogue, t.lang, org) if fair is not None else org
+        return message.answer(t("employer-help", org=name))
     return message.answer(t("help"))
 
 

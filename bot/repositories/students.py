@@ -7,7 +7,14 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import ContactShare, StudentMatch, StudentProfile, StudentTopic, User
+from bot.db.models import (
+    ContactShare,
+    Representative,
+    StudentMatch,
+    StudentProfile,
+    StudentTopic,
+    User,
+)
 
 
 async def get_profile(session: AsyncSession, user_id: int) -> StudentProfile | None:
@@ -100,7 +107,7 @@ async def delete_everything(session: AsyncSession, user_id: int) -> None:
     The foreign keys cascade too; deleting explicitly keeps erasure complete even where a
     database does not enforce them.
     """
-    for model in (ContactShare, StudentMatch, StudentTopic, StudentProfile):
+    for model in (ContactShare, StudentMatch, StudentTopic, StudentProfile, Representative):
         await session.execute(delete(model).where(model.user_id == user_id))
     await session.execute(delete(User).where(User.id == user_id))
     # Objects of the deleted rows loaded earlier in this update must not be written back.

@@ -10,8 +10,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.models import Representative
 from bot.repositories import students as students_repo
 from bot.repositories import users as users_repo
+from bot.services.lead_cards import LeadCards, announce_withdrawal
 
 
 def _when(value: datetime | None) -> str | None:
@@ -40,6 +42,7 @@ async def export_student_data(
         "topics": [],
         "matches": [],
         "contact_shares": [],
+        "representative_of": None,
         "conversation": dict(conversation or {}),
     }
     if user is not None:
@@ -99,6 +102,12 @@ async def export_student_data(
         }
         for share in await students_repo.shares(session, user_id)
     ]
+    representative = await session.get(Representative, user_id)
+    if representative is not None:
+        document["representative_of"] = {
+            "organisation": representative.org_slug,
+            "since": _when(representative.created_at),
+        }
     return document
 
 
@@ -112,16 +121,20 @@ class DeletedStudent:
     shared_with: tuple[str, ...]  # organisations that had the student's contact until now
 
 
-async def delete_student(session: AsyncSession, user_id: int) -> DeletedStudent:
+async def delete_student(
+    session: AsyncSession, user_id: int, *, now: datetime, cards: LeadCards | None
+) -> DeletedStudent:
     """Erase the person: user row, profile, topics, matches and contact shares.
 
-    The caller clears the conversation state too. Afterwards the bot does not know them; a
-    later /start begins afresh.
+    The representatives of every organisation they had shared with are told a lead was
+    withdrawn (without personal data: it is gone), and cards about them not yet sent are not
+    sent. The caller clears the conversation state too. Afterwards the bot does not know them;
+    a later /start begins afresh.
     """
     shared_with = tuple(share.org_slug for share in await students_repo.shares(session, user_id))
     await students_repo.delete_everything(session, user_id)
-    # Employer side: tell the representatives of `shared_with` that the contact was withdrawn
-    # (without personal data: it is gone).
+    if cards is not None:
+        await announce_withdrawal(session, user_id, shared_with, cards=cards, now=now)
     return DeletedStudent(user_id, shared_with)
 
 

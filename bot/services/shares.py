@@ -1,8 +1,8 @@
 """Contact shares: a student's consent, per organisation, to give it their contact; and its end.
 
-The employer side hooks in here: `share_contact` and `withdraw_share` are where the
-organisation's representatives are told (through the outbox, in the same transaction), and
-`bot.services.personal_data.delete_student` reports which organisations lost a share.
+The employer side hooks in here: `share_contact` and `withdraw_share` tell the organisation's
+representatives (bot.services.lead_cards, through the outbox, in the same transaction), and
+so does `bot.services.personal_data.delete_student` for every organisation that lost a share.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ContactShare
 from bot.repositories import students as students_repo
+from bot.services.lead_cards import LeadCards, announce_share, announce_withdrawal
 
 
 class ShareRefusal(Enum):
@@ -55,12 +56,15 @@ async def share_contact(
     *,
     feedback_opt_in: bool,
     now: datetime,
+    cards: LeadCards | None,
 ) -> ShareResult:
     """The student shares their contact with `org`, and says whether it may send feedback.
 
     Only a student with a completed profile can share, and only with an organisation among
     their current matches (a forged or stale button cannot reach any other). Sharing again
-    updates the feedback choice.
+    updates the feedback choice. A new share puts a lead card for each of the organisation's
+    representatives in the outbox, in this transaction (`cards` None: nobody is told; for
+    tests of the student side alone).
     """
     profile = await students_repo.get_profile(session, user_id)
     if profile is None or profile.completed_at is None:
@@ -77,14 +81,20 @@ async def share_contact(
     )
     session.add(share)
     await session.flush()
-    # Employer side: tell the organisation's representatives about the new lead here.
+    if cards is not None:
+        await announce_share(session, user_id, org, cards=cards, now=now)
     return ShareResult(_view(share), created=True)
 
 
-async def withdraw_share(session: AsyncSession, user_id: int, org: str) -> bool:
-    """The student takes their contact back from `org`; False if it was not shared."""
+async def withdraw_share(
+    session: AsyncSession, user_id: int, org: str, *, now: datetime, cards: LeadCards | None
+) -> bool:
+    """The student takes their contact back from `org`; False if it was not shared. The
+    organisation's representatives are told a lead was withdrawn (no personal data), and cards
+    not yet sent are not sent."""
     withdrawn = await students_repo.delete_share(session, user_id, org)
-    # Employer side: when `withdrawn`, tell the organisation's representatives here.
+    if withdrawn and cards is not None:
+        await announce_withdrawal(session, user_id, [org], cards=cards, now=now)
     return withdrawn
 
 

@@ -323,3 +323,19 @@ async def test_other_methods_aiogram_bots_call(server: FakeTelegramServer, bot: 
     assert copy.message_id == sent.message_id + 1
     assert forwarded.forward_origin is not None
     assert [m.text for m in user.messages] == ["Original", "Original", "Original"]
+
+
+async def test_a_mention_by_id_parses_in_aiogram(server: FakeTelegramServer) -> None:
+    """tg://user?id= links become text_mention entities that aiogram can read back."""
+    bot = server.make_bot()
+    person = server.user("Dana", started=True)
+    try:
+        sent = await bot.send_message(
+            person.id, f'<a href="tg://user?id={person.id}">Dana</a>', parse_mode="HTML"
+        )
+    finally:
+        await bot.session.close()
+    assert sent.entities is not None
+    assert sent.entities[0].type == "text_mention"
+    assert sent.entities[0].user is not None
+    assert sent.entities[0].user.id == person.id

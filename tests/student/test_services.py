@@ -105,7 +105,7 @@ async def test_share_rules_and_withdrawal(
 ) -> None:
     with pytest.raises(shares.ShareRefused) as refused:
         await shares.share_contact(
-            session, USER, "garysh-sapary", feedback_opt_in=True, now=clock.now()
+            session, USER, "garysh-sapary", feedback_opt_in=True, now=clock.now(), cards=None
         )
     assert refused.value.reason is shares.ShareRefusal.NOT_A_STUDENT
     await student(session, fair_data, clock, "satellite imagery and GIS")
@@ -116,20 +116,26 @@ async def test_share_rules_and_withdrawal(
     )
     with pytest.raises(shares.ShareRefused) as refused:
         await shares.share_contact(
-            session, USER, not_matched, feedback_opt_in=False, now=clock.now()
+            session, USER, not_matched, feedback_opt_in=False, now=clock.now(), cards=None
         )
     assert refused.value.reason is shares.ShareRefusal.NOT_OFFERED
-    made = await shares.share_contact(session, USER, org, feedback_opt_in=False, now=clock.now())
+    made = await shares.share_contact(
+        session, USER, org, feedback_opt_in=False, now=clock.now(), cards=None
+    )
     assert made.created
-    again = await shares.share_contact(session, USER, org, feedback_opt_in=True, now=clock.now())
+    again = await shares.share_contact(
+        session, USER, org, feedback_opt_in=True, now=clock.now(), cards=None
+    )
     assert not again.created
     assert again.share.feedback_opt_in
     assert [s.org for s in await shares.student_shares(session, USER)] == [org]
     await matches.dismiss_match(session, USER, other, now=clock.now())
     with pytest.raises(shares.ShareRefused):
-        await shares.share_contact(session, USER, other, feedback_opt_in=True, now=clock.now())
-    assert await shares.withdraw_share(session, USER, org)
-    assert not await shares.withdraw_share(session, USER, org)
+        await shares.share_contact(
+            session, USER, other, feedback_opt_in=True, now=clock.now(), cards=None
+        )
+    assert await shares.withdraw_share(session, USER, org, now=clock.now(), cards=None)
+    assert not await shares.withdraw_share(session, USER, org, now=clock.now(), cards=None)
     assert await rows(session, ContactShare) == 0
 
 
@@ -138,7 +144,9 @@ async def test_export_and_delete_leave_nothing(
 ) -> None:
     await student(session, fair_data, clock, "satellite imagery and GIS")
     org = (await matches.shown_matches(session, USER))[0].org
-    await shares.share_contact(session, USER, org, feedback_opt_in=True, now=clock.now())
+    await shares.share_contact(
+        session, USER, org, feedback_opt_in=True, now=clock.now(), cards=None
+    )
     document = await personal_data.export_student_data(
         session, USER, conversation={"step": None}, now=clock.now()
     )
@@ -146,7 +154,7 @@ async def test_export_and_delete_leave_nothing(
     assert document["profile"]["degree"] == "master"
     assert document["contact_shares"][0]["organisation"] == org
     assert personal_data.to_json_bytes(document).startswith(b"{")
-    deleted = await personal_data.delete_student(session, USER)
+    deleted = await personal_data.delete_student(session, USER, now=clock.now(), cards=None)
     assert deleted.shared_with == (org,)
     await session.commit()
     for model in (User, StudentProfile, StudentTopic, StudentMatch, ContactShare):

@@ -5,7 +5,7 @@ Add a module per area and import its classes below.
 
 from bot.db.base import Base
 from bot.db.models.broadcasts import Broadcast
-from bot.db.models.employers import Representative
+from bot.db.models.employers import Invitation, Representative
 from bot.db.models.fsm import FsmRecord
 from bot.db.models.organisers import AuditEntry, Organiser
 from bot.db.models.outbox import OutboxMessage
@@ -25,6 +25,7 @@ __all__ = [
     "Broadcast",
     "ContactShare",
     "FsmRecord",
+    "Invitation",
     "Organiser",
     "OutboxMessage",
     "ProcessedUpdate",

@@ -1,4 +1,5 @@
-"""The organiser console: broadcasts, statistics, data reload, organisers and the audit log.
+"""The organiser console: broadcasts, statistics, data reload, organisers, the audit log, and
+employer invitations.
 
 Everything here is for organisers only (ADMIN_IDS and the people they appointed): the role
 filter sits on this router, so any other person's command or button press, forged ones
@@ -14,7 +15,7 @@ from aiogram.types import User as TelegramUser
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.handlers.organiser import broadcast, console, reload, stats
+from bot.handlers.organiser import broadcast, console, invites, reload, stats
 from bot.handlers.organiser.menu import show_menus
 from bot.services.organisers import is_organiser
 
@@ -45,5 +46,6 @@ def create_router() -> Router:
         stats.create_router(),
         reload.create_router(),
         console.create_router(),
+        invites.create_router(),
     )
     return router

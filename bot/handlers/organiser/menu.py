@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 START_UP_SECONDS = 10.0
 
 ORGANISER_MENU: tuple[tuple[str, str], ...] = (
+    ("invite", "menu-invite"),
+    ("representatives", "menu-representatives"),
     ("broadcast", "menu-broadcast"),
     ("stats", "menu-stats"),
     ("reload", "menu-reload"),

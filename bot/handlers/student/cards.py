@@ -83,7 +83,7 @@ async def share(callback: CallbackQuery, callback_data: MatchAction, turn: Turn)
     try:
         await shares.share_contact(
             turn.session, turn.user_id, org, feedback_opt_in=callback_data.action == "yes",
-            now=turn.now,
+            now=turn.now, cards=turn.lead_cards,
         )  # fmt: skip
     except shares.ShareRefused as refused:
         turn.answer(callback, turn.t(refused.reason.value, org=name), alert=True)
@@ -104,7 +104,9 @@ async def withdraw(callback: CallbackQuery, callback_data: MatchAction, turn: Tu
     if found is None:
         return
     org, name = callback_data.org, views.org_name(turn.fair.catalogue, turn.lang, callback_data.org)
-    withdrawn = await shares.withdraw_share(turn.session, turn.user_id, org)
+    withdrawn = await shares.withdraw_share(
+        turn.session, turn.user_id, org, now=turn.now, cards=turn.lead_cards
+    )
     notice = turn.t("share-withdrawn" if withdrawn else "share-not-found", org=name)
     await _refresh(turn, callback, found[1], org, notice)
 

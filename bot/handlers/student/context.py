@@ -26,6 +26,7 @@ from bot.db.models import User
 from bot.i18n import Translate, Translator
 from bot.middlewares import Replies
 from bot.services.fairdata import FairData, FairDataStore
+from bot.services.lead_cards import LeadCards
 from matching.catalogue import Lang
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
@@ -54,6 +55,11 @@ class Turn:
     @property
     def user_id(self) -> int:
         return self.person.id
+
+    @property
+    def lead_cards(self) -> LeadCards:
+        """For telling an organisation's representatives about this student's shares."""
+        return LeadCards(self.translator, self.fair)
 
     @property
     def is_student(self) -> bool:

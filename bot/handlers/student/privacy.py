@@ -103,7 +103,9 @@ async def show_privacy(message: Message, turn: Turn) -> None:
 async def withdraw(callback: CallbackQuery, callback_data: PrivacyAction, turn: Turn) -> None:
     org = callback_data.org
     name = views.org_name(turn.fair.catalogue, turn.lang, org)
-    if not turn.is_student or not await shares.withdraw_share(turn.session, turn.user_id, org):
+    if not turn.is_student or not await shares.withdraw_share(
+        turn.session, turn.user_id, org, now=turn.now, cards=turn.lead_cards
+    ):
         turn.answer(callback, turn.t("share-not-found", org=name), alert=True)
         return
     turn.answer(callback, turn.t("share-withdrawn", org=name))
@@ -144,7 +146,9 @@ async def ask_delete(message: Message, turn: Turn) -> None:
 
 async def _delete_answer(turn: Turn, delete: bool, pressed: Message | None) -> None:
     if delete:
-        await personal_data.delete_student(turn.session, turn.user_id)
+        await personal_data.delete_student(
+            turn.session, turn.user_id, now=turn.now, cards=turn.lead_cards
+        )
         await turn.state.clear()
         if pressed is not None:
             turn.edit(pressed, turn.t("delete-done"))

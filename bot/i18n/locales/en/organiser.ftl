@@ -135,6 +135,8 @@ organiser-help =
     /reload — re-read the data files
     /organisers — who can use this console
     /audit — recent organiser actions
+    /invite — an invitation link for an employer's representative
+    /representatives — representatives and open invitations, to revoke
 
 ## Menu (organisers only)
 

@@ -1,7 +1,7 @@
 """invitations: single-use employer invitations (token hashes), representatives.invitation_id
 
 Revision ID: 98f2358ec935
-Revises: 4d9b11c44b9f
+Revises: b5e1c0a9d2f4
 Create Date: 2026-11-25 16:50:45.302367
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import bot.db.base
 
 revision: str = "98f2358ec935"
-down_revision: str | None = "4d9b11c44b9f"
+down_revision: str | None = "b5e1c0a9d2f4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -53,7 +53,7 @@ from bot.delivery.limiter import SendLimiter, create_limiter, limit_bot
 from bot.delivery.progress import BroadcastProgress
 from bot.delivery.worker import DeliveryConfig, OutboxWorker
 from bot.fsm_storage import FsmBackend, create_fsm_backend
-from bot.handlers import common, errors, organiser, schedule, student
+from bot.handlers import common, employer, errors, organiser, schedule, student
 from bot.i18n import Translator
 from bot.menu import publish_menu
 from bot.middlewares import (
@@ -75,6 +75,7 @@ from bot.polling import Poller
 from bot.repositories.updates import forget_processed_before
 from bot.schedule.scheduler import ReminderScheduler
 from bot.services.audiences import default_audiences
+from bot.services.digests import LeadDigests
 from bot.services.fairdata import FairData, FairDataStore, load_fair_data
 from bot.services.reminders import Rendering
 from bot.webhook import create_webhook_app
@@ -104,10 +105,16 @@ def feature_routers() -> list[Router]:
 
     The organiser router goes first: it takes only organisers' commands, buttons and their
     broadcast drafts, and its role filter turns everyone else away. Then the schedule (for
-    everyone; it takes only its own commands, buttons and typed time zone) and the student
-    router (everyone in a private chat).
+    everyone; it takes only its own commands, buttons and typed time zone), the employer router
+    (its commands and buttons; a representative's typed note) and the student router (everyone
+    in a private chat).
     """
-    return [organiser.create_router(), schedule.create_router(), student.create_router()]
+    return [
+        organiser.create_router(),
+        schedule.create_router(),
+        employer.create_router(),
+        student.create_router(),
+    ]
 
 
 def build_dispatcher(
@@ -297,6 +304,15 @@ async def run(
         rendering=Rendering(translator, settings.tz),
         nudge_minutes=settings.fair_nudge_minutes,
         sweep_seconds=settings.reminder_sweep_seconds,
+        passes=[
+            LeadDigests(
+                sessionmaker=sessionmaker,
+                rendering=Rendering(translator, settings.tz),
+                fair=fair_store,
+                at=settings.digest_time,
+                zone=settings.tz,
+            )
+        ],
     )
     limiter, delivery = start_delivery(
         settings,

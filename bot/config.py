@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -100,6 +101,8 @@ class Settings(DatabaseSettings):
     # students are told their organisations and booths (0: never).
     reminder_sweep_seconds: float = Field(default=30.0, ge=1, le=3600)
     fair_nudge_minutes: int = Field(default=30, ge=0, le=1440)
+    # Representatives' morning digest of new leads: the time of day in the forum's zone (TZ).
+    digest_time: time = time(9, 0)
 
     @field_validator("bot_token")
     @classmethod
@@ -225,6 +228,10 @@ _PROBLEMS: dict[str, dict[str, str]] = {
     "log_format": {"": "LOG_FORMAT is malformed: use text or json"},
     "reminder_sweep_seconds": {
         "": "REMINDER_SWEEP_SECONDS is malformed: give seconds, from 1 to 3600"
+    },
+    "digest_time": {
+        "": "DIGEST_TIME is malformed: give the time of day of the leads digest as HH:MM, "
+        "e.g. 09:00 (in the forum's zone, TZ)"
     },
     "fair_nudge_minutes": {
         "": "FAIR_NUDGE_MINUTES is malformed: give minutes before the career fair, 0 to 1440 "

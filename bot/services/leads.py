@@ -165,8 +165,8 @@ async def leads_page(
         has_older = len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE]
         has_newer = older is not None
-    if not has_newer:
-        page = 1
+    # Numbers are as the person counted pages; leads shared meanwhile can shift them by one.
+    page = 1 if not has_newer else max(page, 2)
     total = await repo.count(session, rep.org, status=status, opening=flt.opening)
     return LeadPage([_line(row) for row in rows], total, max(page, 1), has_newer, has_older)
 

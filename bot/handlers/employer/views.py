@@ -191,7 +191,6 @@ def lead_card(
     opening: int,
 ) -> tuple[str, InlineKeyboardMarkup]:
     titles = ", ".join(opening_title(catalogue, org, o, t) for o in card.openings)
-    link = safe(f'<a href="tg://user?id={card.user_id}">{t("lead-open-profile")}</a>')
     parts: list[str] = [
         t(
             "lead-card",
@@ -203,7 +202,6 @@ def lead_card(
             openings=titles or "—",
             phone=card.phone or "—",
             email=card.email or "—",
-            telegram=link,
             shared=card.created_at.astimezone(zone).strftime("%d.%m.%Y %H:%M"),
             status=status_label(t, card.status),
         )
@@ -219,6 +217,10 @@ def lead_card(
         for value in STATUSES
     ]
     rows = [marks[:3], marks[3:]]
+    # A mention by id (the student may have no username); Telegram opens their profile.
+    rows.append(
+        [InlineKeyboardButton(text=t("lead-open-profile"), url=f"tg://user?id={card.user_id}")]
+    )
     rows.append(
         [
             InlineKeyboardButton(

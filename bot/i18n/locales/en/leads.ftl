@@ -32,11 +32,10 @@ lead-card =
     <b>Match:</b> { $score }% · <b>Openings:</b> { $openings }
     <b>Phone:</b> { $phone }
     <b>E-mail:</b> { $email }
-    <b>Telegram:</b> { $telegram }
     <b>Shared:</b> { $shared }
     <b>Status:</b> { $status }
 lead-card-note = <b>Private note:</b> { $note }
-lead-open-profile = open profile
+lead-open-profile = 💬 Telegram profile
 lead-note-button-add = ✏️ Add a note
 lead-note-button-edit = ✏️ Edit the note
 lead-back = « Back to leads

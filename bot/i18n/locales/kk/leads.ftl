@@ -32,11 +32,10 @@ lead-card =
     <b>Сәйкестік:</b> { $score }% · <b>Бос орындар:</b> { $openings }
     <b>Телефон:</b> { $phone }
     <b>E-mail:</b> { $email }
-    <b>Telegram:</b> { $telegram }
     <b>Бөліскен уақыты:</b> { $shared }
     <b>Мәртебе:</b> { $status }
 lead-card-note = <b>Жазба:</b> { $note }
-lead-open-profile = профильді ашу
+lead-open-profile = 💬 Telegram профилі
 lead-note-button-add = ✏️ Жазба қосу
 lead-note-button-edit = ✏️ Жазбаны өзгерту
 lead-back = « Байланыстар тізіміне

@@ -32,11 +32,10 @@ lead-card =
     <b>Совпадение:</b> { $score }% · <b>Вакансии:</b> { $openings }
     <b>Телефон:</b> { $phone }
     <b>E-mail:</b> { $email }
-    <b>Telegram:</b> { $telegram }
     <b>Поделился:</b> { $shared }
     <b>Статус:</b> { $status }
 lead-card-note = <b>Заметка:</b> { $note }
-lead-open-profile = открыть профиль
+lead-open-profile = 💬 Профиль в Telegram
 lead-note-button-add = ✏️ Добавить заметку
 lead-note-button-edit = ✏️ Изменить заметку
 lead-back = « К списку контактов

@@ -155,7 +155,8 @@ async def _claim_one(
     )
     if getattr(result, "rowcount", 0) != 1:
         return None
-    since = last if last is not None else joined
+    # Leads shared before the representative joined are not news to them.
+    since = max(last, joined) if last is not None else joined
     total, lines = await repo.new_since(session, org, since, due, DIGEST_NAMES)
     await session.execute(
         update(RepresentativeDigest)

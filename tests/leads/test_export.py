@@ -53,7 +53,7 @@ async def test_export_sends_csv_and_xlsx(fair: Fair, running: Bot) -> None:
     assert older[2] == "'+77011234567"
     assert older[4] == "ҚазҰУ"
     assert older[5] == "Бакалавриат, 3 курс"
-    assert older[7] == "'=HYPERLINK(\"x\")"
+    assert older[7] == '\'=HYPERLINK("x")'
     assert older[9] == "80"
     assert older[10] == "Новый"
     assert older[12] == "2025-10-01 11:00"  # 06:00 UTC in Almaty
@@ -63,7 +63,7 @@ async def test_export_sends_csv_and_xlsx(fair: Fair, running: Bot) -> None:
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert values[0][0] == "Имя"
     assert values[2][0] == "Айгерім Сәрсенова"
-    assert values[2][7] == "'=HYPERLINK(\"x\")"
+    assert values[2][7] == '\'=HYPERLINK("x")'
     assert values[1][0] == "'@boss"
     assert values[2][9] == 80
     assert len(values) == 3

@@ -17,7 +17,6 @@ from bot.services.fairdata import FairData
 from tests.leads.conftest import ORG, OTHER, Fair
 
 
-
 def _ghalam_openings(fair_data: FairData) -> list[str]:
     return [o.id for o in fair_data.catalogue.exhibitors[ORG].openings]
 
@@ -60,9 +59,7 @@ async def test_pages_newest_first_and_stable(fair: Fair, running: Bot) -> None:
     assert "‹ Newer" not in top.button_texts
 
 
-async def test_filters_by_status_and_opening(
-    fair: Fair, running: Bot, fair_data: FairData
-) -> None:
+async def test_filters_by_status_and_opening(fair: Fair, running: Bot, fair_data: FairData) -> None:
     ids = _ghalam_openings(fair_data)
     a = await fair.student("Aigerim", openings=(ids[0],))
     await fair.student("Bolat", openings=(ids[1], ids[0]))
@@ -111,7 +108,6 @@ async def test_status_is_shared_and_feedback_goes_once_to_who_agreed(
     agreed = await fair.student("Aigerim", opt_in=True, language="ru")
     silent = await fair.student("Bolat", opt_in=False)
     first, second = await fair.rep("Rep One"), await fair.rep("Rep Two")
-    lead = await fair.share_id(agreed)
 
     await first.send("/leads")
     await first.next_message()

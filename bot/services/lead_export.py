@@ -7,11 +7,15 @@ carriage return) is prefixed with an apostrophe, in both files.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import multiprocessing
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from functools import partial
 from typing import Any
 
 from openpyxl import Workbook
@@ -54,10 +58,7 @@ class ExportLead:
 
 async def export_leads(session: AsyncSession, rep: RepresentativeView) -> list[ExportLead]:
     """Every lead of the representative's organisation, newest first."""
-    return [
-        ExportLead(*_fields(row))
-        for row in await repo.export_rows(session, rep.org)
-    ]
+    return [ExportLead(*_fields(row)) for row in await repo.export_rows(session, rep.org)]
 
 
 def _fields(row: Any) -> tuple[Any, ...]:
@@ -81,11 +82,15 @@ def table(leads: list[ExportLead], t: Translate, zone: tzinfo) -> tuple[list[str
     headers = [t(f"leads-export-col-{column}") for column in COLUMNS]
     statuses = {status: t(f"lead-status-{status}") for status in _statuses(leads)}
     kinds: dict[str, str] = {}
+    levels: dict[tuple[str | None, int | None], str] = {}
     rows = []
     for lead in leads:
         for kind in lead.seeking:
             if kind not in kinds:
                 kinds[kind] = t(f"kind-{kind}")
+        key = (lead.degree, lead.study_year)
+        if key not in levels:
+            levels[key] = _level(t, *key)
         rows.append(
             [
                 guard(lead.name or ""),
@@ -93,7 +98,7 @@ def table(leads: list[ExportLead], t: Translate, zone: tzinfo) -> tuple[list[str
                 guard(lead.phone or ""),
                 guard(lead.email or ""),
                 guard(lead.university or ""),
-                _level(t, lead.degree, lead.study_year),
+                levels[key],
                 guard(lead.field or ""),
                 guard(lead.interests or ""),
                 ", ".join(kinds[kind] for kind in lead.seeking),
@@ -117,6 +122,18 @@ def to_csv(headers: list[str], rows: list[list[Any]]) -> bytes:
     writer.writerow(headers)
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
+
+
+async def build_xlsx(headers: list[str], rows: list[list[Any]], *, title: str = "Leads") -> bytes:
+    """`to_xlsx` in a separate process: openpyxl needs ~10 µs of CPU per cell (seconds for
+    thousands of leads), which would otherwise hold the interpreter and slow every other
+    update of this bot process meanwhile."""
+    loop = asyncio.get_running_loop()
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        return await loop.run_in_executor(pool, partial(to_xlsx, headers, rows, title=title))
+    finally:
+        pool.shutdown(wait=False)
 
 
 def to_xlsx(headers: list[str], rows: list[list[Any]], *, title: str = "Leads") -> bytes:

@@ -294,15 +294,19 @@ async def _send_export(
 ) -> None:
     try:
         await bot.send_message(chat_id, t("leads-export-preparing", count=len(rows)))
-        headers, table = lead_export.table(rows, t, settings.tz)
-        csv_bytes = await asyncio.to_thread(lead_export.to_csv, headers, table)
-        xlsx_bytes = await asyncio.to_thread(
-            lead_export.to_xlsx, headers, table, title=t("leads-export-sheet")
+        headers, table = await asyncio.to_thread(lead_export.table, rows, t, settings.tz)
+        # The workbook is built in another process while the CSV is made and sent.
+        xlsx = asyncio.ensure_future(
+            lead_export.build_xlsx(headers, table, title=t("leads-export-sheet"))
         )
-        caption = t("leads-export-caption", org=name, count=len(rows))
-        await bot.send_document(
-            chat_id, BufferedInputFile(csv_bytes, filename=f"leads-{org}.csv"), caption=caption
-        )
+        try:
+            csv_bytes = await asyncio.to_thread(lead_export.to_csv, headers, table)
+            caption = t("leads-export-caption", org=name, count=len(rows))
+            await bot.send_document(
+                chat_id, BufferedInputFile(csv_bytes, filename=f"leads-{org}.csv"), caption=caption
+            )
+        finally:
+            xlsx_bytes = await xlsx
         await bot.send_document(
             chat_id, BufferedInputFile(xlsx_bytes, filename=f"leads-{org}.xlsx"), caption=caption
         )

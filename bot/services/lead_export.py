@@ -1,25 +1,19 @@
 """/export: an organisation's leads as CSV (UTF-8 with BOM, so Excel shows Cyrillic) and XLSX.
 
 Only leads that still exist are read: a student who withdrew or erased their data is not there.
-Every text cell that a spreadsheet would take for a formula (starting with = + - @, or a tab or
+The XLSX is written by `bot.spreadsheets` in another process. Every text cell that a
+spreadsheet would take for a formula (starting with = + - @, or a tab or
 carriage return) is prefixed with an apostrophe, in both files.
 """
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
-import multiprocessing
-import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from functools import partial
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translate
@@ -34,7 +28,6 @@ COLUMNS = (
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
-_SHEET_UNSAFE = re.compile(r"[\\/?*\[\]:]")
 
 
 @dataclass(frozen=True)
@@ -122,29 +115,3 @@ def to_csv(headers: list[str], rows: list[list[Any]]) -> bytes:
     writer.writerow(headers)
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
-
-
-async def build_xlsx(headers: list[str], rows: list[list[Any]], *, title: str = "Leads") -> bytes:
-    """`to_xlsx` in a separate process: openpyxl needs ~10 µs of CPU per cell (seconds for
-    thousands of leads), which would otherwise hold the interpreter and slow every other
-    update of this bot process meanwhile."""
-    loop = asyncio.get_running_loop()
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    try:
-        return await loop.run_in_executor(pool, partial(to_xlsx, headers, rows, title=title))
-    finally:
-        pool.shutdown(wait=False)
-
-
-def to_xlsx(headers: list[str], rows: list[list[Any]], *, title: str = "Leads") -> bytes:
-    """An XLSX workbook, written in openpyxl's write-only mode (streams rows, fast and lean)."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=_SHEET_UNSAFE.sub("", title)[:31] or "Leads")
-    sheet.append(headers)
-    illegal = ILLEGAL_CHARACTERS_RE.sub
-    for row in rows:
-        # Control characters a person may have typed are not allowed in XLSX cells.
-        sheet.append([illegal("", v) if isinstance(v, str) else v for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

@@ -20,6 +20,7 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import spreadsheets
 from bot.callbacks import LeadAction, LeadsFilter, LeadsPage
 from bot.clock import Clock
 from bot.config import Settings
@@ -297,7 +298,7 @@ async def _send_export(
         headers, table = await asyncio.to_thread(lead_export.table, rows, t, settings.tz)
         # The workbook is built in another process while the CSV is made and sent.
         xlsx = asyncio.ensure_future(
-            lead_export.build_xlsx(headers, table, title=t("leads-export-sheet"))
+            spreadsheets.build_xlsx(headers, table, title=t("leads-export-sheet"))
         )
         try:
             csv_bytes = await asyncio.to_thread(lead_export.to_csv, headers, table)

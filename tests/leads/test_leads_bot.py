@@ -262,3 +262,5 @@ async def test_withdrawn_and_erased_students_disappear(fair: Fair, running: Bot)
     assert "Stays" in text
     assert "Withdraws" not in text
     assert "Erases" not in text
+    workbook = (await rep.next_message()).document  # the export is over before the bot stops
+    assert workbook is not None

@@ -168,8 +168,8 @@ async def _claim_one(
     items = [
         t(
             "lead-digest-line",
-            name=row.full_name or "—",
-            university=row.university or "—",
+            name=_short(row.full_name or "—"),
+            university=_short(row.university or "—"),
             score=round(row.score),
         )
         for row in lines
@@ -193,6 +193,11 @@ async def _claim_one(
         now=now,
     )
     return 1
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """Ten lines of a digest stay well within Telegram's 4096 characters."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class LeadDigests:

@@ -90,6 +90,21 @@ async def test_digest_once_a_day_with_only_what_is_new(
     assert len(await fair.outbox(OUTBOX_DIGEST)) == 2
 
 
+async def test_a_long_digest_fits_one_message(
+    fair: Fair, translator: Translator, fair_data: FairData
+) -> None:
+    fair.clock.set(almaty(1, 12))
+    await fair.rep("Rep", language="kk")
+    for n in range(12):
+        await fair.student((f"{n} " + "Ә" * 200)[:200], at=almaty(1, 13), university="Ү" * 200)
+    await _digests(fair.sessionmaker, translator, fair_data).fire(almaty(2, 9))
+    [row] = await fair.outbox(OUTBOX_DIGEST)
+    text = row.payload["text"]
+    assert len(text) < 4096
+    assert "Қайырлы таң" in text
+    assert "тағы 2" in text
+
+
 async def test_a_late_pass_sends_within_the_grace_only(
     fair: Fair, translator: Translator, fair_data: FairData
 ) -> None:

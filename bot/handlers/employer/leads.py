@@ -85,12 +85,19 @@ async def _rep(session: AsyncSession, user_id: int) -> RepresentativeView | None
 
 
 async def show_leads(
-    message: Message, session: AsyncSession, t: Translate, fair: FairDataStore | None = None
+    message: Message,
+    session: AsyncSession,
+    t: Translate,
+    state: FSMContext,
+    raw_state: str | None = None,
+    fair: FairDataStore | None = None,
 ) -> SendMessage:
     assert message.from_user is not None
     rep = await _rep(session, message.from_user.id)
     if rep is None:
         return message.answer(t("leads-not-representative"))
+    if raw_state == LeadNote.text.state:  # a note left unwritten: /leads moves on
+        await state.clear()
     catalogue = _catalogue(fair)
     page = await leads.leads_page(session, rep, leads.LeadFilter())
     text, markup = views.leads_list(t, catalogue, rep.org, page, leads.LeadFilter(), "", -1)

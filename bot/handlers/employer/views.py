@@ -15,6 +15,8 @@ from bot.i18n import SafeHtml, Translate, safe
 from bot.services.leads import PAGE_SIZE, STATUSES, LeadCard, LeadFilter, LeadLine, LeadPage
 from matching.catalogue import Catalogue, Opening
 
+LINE_NAME, LINE_DETAILS = 60, 120  # characters of a list line's parts: 8 lines stay < 4096
+
 ICONS = {"new": "🆕", "contacted": "📞", "interview": "🗓", "offer": "🎉", "not_a_fit": "✖️"}
 BUTTON_NAME = 28  # characters of a name on a button
 
@@ -67,6 +69,10 @@ def _details(t: Translate, lead: LeadLine | LeadCard) -> str:
     return ", ".join(p for p in parts if p) or "—"
 
 
+def short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def leads_list(
     t: Translate,
     catalogue: Catalogue | None,
@@ -91,8 +97,8 @@ def leads_list(
         t(
             "leads-line",
             n=first + i,
-            name=lead.name or "—",
-            details=_details(t, lead),
+            name=short(lead.name or "—", LINE_NAME),
+            details=short(_details(t, lead), LINE_DETAILS),
             score=lead.percent,
             status=status_label(t, lead.status),
         )

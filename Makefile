@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run sandbox test lint format install clean
+.PHONY: run sandbox test lint format install clean lock deploy-check
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "fairbot needs Python >= 3.11")'
@@ -30,6 +30,16 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The pinned dependencies (with hashes) the Docker image installs; run after changing
+# pyproject.toml's dependencies, commit the result.
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url \
+		--no-emit-find-links --output-file deploy/requirements.lock pyproject.toml
+
+# deploy/ alone (also part of `make test`): hadolint, the compose-spec schema, systemd-analyze.
+deploy-check: $(STAMP)
+	$(BIN)/pytest -q tests/deploy
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -194,6 +194,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench_leads.add_argument("--data", help="data directory (default: $DATA_DIR or data/)")
     bench_leads.set_defaults(handler=_lazy("bot.bench.leads:run"))
+    bench_scale = benches.add_parser(
+        "scale",
+        help="100,000 generated students: the bot's peak memory and the time of /stats",
+    )
+    bench_scale.add_argument(
+        "--students", type=_positive, default=100_000, help="students to generate"
+    )
+    bench_scale.add_argument(
+        "--sqlite", action="store_true", help="a SQLite file instead of PostgreSQL on 127.0.0.1"
+    )
+    bench_scale.add_argument(
+        "--onboard", type=int, default=50, help="students onboarding while /stats is timed"
+    )
+    bench_scale.add_argument(
+        "--repeats", type=_positive, default=5, help="/stats timed N times idle and under load"
+    )
+    bench_scale.add_argument(
+        "--no-baseline", dest="baseline", action="store_false", help="skip the empty database"
+    )
+    bench_scale.add_argument("--data", help="data directory (default: $DATA_DIR or data/)")
+    bench_scale.set_defaults(handler=_lazy("bot.bench.scale:run"))
 
     return parser
 

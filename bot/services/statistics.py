@@ -69,12 +69,14 @@ async def fair_stats(
 ) -> FairStats:
     """The statistics as of `now`; days are the forum's (`zone`). `organisations` (slugs) are
     listed even when nobody matched them yet."""
-    students = await session.scalar(select(func.count()).select_from(StudentProfile))
-    completed = await session.scalar(
-        select(func.count())
-        .select_from(StudentProfile)
-        .where(StudentProfile.completed_at.is_not(None))
-    )
+    # One scan for both (count(column) skips NULLs).
+    students, completed = (
+        await session.execute(
+            select(func.count(), func.count(StudentProfile.completed_at)).select_from(
+                StudentProfile
+            )
+        )
+    ).one()
     today = now.astimezone(zone).date()
     first = today - timedelta(days=days - 1)
     since = datetime.combine(first, datetime.min.time(), zone)
@@ -110,7 +112,9 @@ async def fair_stats(
     ]
     per_org.sort(key=lambda org: (-org.matches, -org.contacts, org.org))
 
-    people = func.count(func.distinct(StudentTopic.user_id))
+    # (user_id, topic_id) is the primary key: a person counts once per topic without DISTINCT,
+    # which would sort every row (a third of a second at 100,000 students on PostgreSQL).
+    people = func.count()
     topic_rows = await session.execute(
         select(StudentTopic.topic_id, people)
         .group_by(StudentTopic.topic_id)

@@ -4,14 +4,13 @@ drawn with matplotlib off-screen (Agg), in the reader's language."""
 from __future__ import annotations
 
 import html
-import io
 import re
 import textwrap
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translate
 from bot.services.broadcasts import BroadcastSummary
+from bot.services.chart import Bars, ChartSpec, draw
 from bot.services.labels import Labels
 from bot.services.statistics import FairStats
 
@@ -73,80 +72,52 @@ def _wrap(text: str, width: int = 32) -> str:
     return textwrap.fill(text, width) if len(text) > width else text
 
 
+def chart_spec(
+    t: Translate,
+    stats: FairStats,
+    names: Labels | None = None,
+) -> ChartSpec:
+    """What the chart shows, in the reader's language (drawn by `bot.services.chart`)."""
+    names = names or Labels()
+
+    def title(key: str) -> str:
+        return _wrap(plain(t(key)), 40)
+
+    totals = dict(stats.delivery)
+    totals["failed"] = totals.get("failed", 0) + totals.get("expired", 0)
+    totals["left"] = totals.get("pending", 0) + totals.get("sending", 0)
+    parts = ("sent", "failed", "blocked", "left")
+    return ChartSpec(
+        title=plain(t("stats-chart-caption", when=local_time(stats))),
+        per_day=Bars(
+            title("stats-chart-per-day"),
+            [d.day.strftime("%m-%d") for d in stats.per_day],
+            [d.count for d in stats.per_day],
+        ),
+        orgs_title=title("stats-chart-orgs"),
+        org_names=[_wrap(names.organisation(o.org)) for o in stats.per_org],
+        matches_label=plain(t("stats-chart-matches")),
+        matches=[o.matches for o in stats.per_org],
+        contacts_label=plain(t("stats-chart-contacts")),
+        contacts=[o.contacts for o in stats.per_org],
+        topics=Bars(
+            title("stats-chart-topics"),
+            [_wrap(names.topic(x.topic)) for x in stats.topics],
+            [x.students for x in stats.topics],
+        ),
+        delivery=Bars(
+            title("stats-chart-delivery"),
+            [plain(t(f"stats-chart-{key}")) for key in parts],
+            [totals.get(key, 0) for key in parts],
+        ),
+    )
+
+
 def stats_chart(
     t: Translate,
     stats: FairStats,
     names: Labels | None = None,
 ) -> bytes:
-    """A 2x2 PNG: registrations per day, matches and contacts per organisation, top interests,
-    broadcast delivery. Pure CPU work (about a quarter of a second): run it in a thread."""
-    # Imported here: matplotlib takes a while to load, and only this needs it.
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    names = names or Labels()
-    figure = Figure(figsize=(12, 8), dpi=100, layout="constrained")
-    FigureCanvasAgg(figure)
-    days, orgs, topics, delivery = figure.subplots(2, 2).flat
-
-    def title(axes: Any, key: str) -> None:
-        axes.set_title(_wrap(plain(t(key)), 40), fontsize=11)
-
-    days.bar(
-        [d.day.strftime("%m-%d") for d in stats.per_day],
-        [d.count for d in stats.per_day],
-        color="#3b7dd8",
-    )
-    title(days, "stats-chart-per-day")
-    days.tick_params(axis="x", labelrotation=60, labelsize=8)
-
-    org_names = [_wrap(names.organisation(o.org)) for o in stats.per_org][::-1]
-    positions = range(len(org_names))
-    orgs.barh(
-        [p + 0.2 for p in positions],
-        [o.matches for o in stats.per_org][::-1],
-        height=0.4,
-        label=plain(t("stats-chart-matches")),
-        color="#3b7dd8",
-    )
-    orgs.barh(
-        [p - 0.2 for p in positions],
-        [o.contacts for o in stats.per_org][::-1],
-        height=0.4,
-        label=plain(t("stats-chart-contacts")),
-        color="#e8913a",
-    )
-    orgs.set_yticks(list(positions), org_names, fontsize=7)
-    title(orgs, "stats-chart-orgs")
-    if org_names:
-        orgs.legend(fontsize=8, loc="best")
-
-    topics.barh(
-        [_wrap(names.topic(x.topic)) for x in stats.topics][::-1],
-        [x.students for x in stats.topics][::-1],
-        color="#4aa564",
-    )
-    title(topics, "stats-chart-topics")
-    topics.tick_params(axis="y", labelsize=8)
-
-    parts = [
-        ("sent", "#4aa564"),
-        ("failed", "#d64545"),
-        ("blocked", "#888888"),
-        ("left", "#3b7dd8"),
-    ]
-    totals = dict(stats.delivery)
-    totals["failed"] = totals.get("failed", 0) + totals.get("expired", 0)
-    totals["left"] = totals.get("pending", 0) + totals.get("sending", 0)
-    delivery.barh(
-        [plain(t(f"stats-chart-{key}")) for key, _ in parts][::-1],
-        [totals.get(key, 0) for key, _ in parts][::-1],
-        color=[c for _, c in parts][::-1],
-    )
-    title(delivery, "stats-chart-delivery")
-    delivery.tick_params(axis="y", labelsize=9)
-
-    figure.suptitle(plain(t("stats-chart-caption", when=local_time(stats))))
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    """The chart as a PNG, drawn in this process (`fairbot stats --chart`, tests). The bot
+    draws it apart: `bot.services.chart.draw_apart(chart_spec(...))`."""
+    return draw(chart_spec(t, stats, names))

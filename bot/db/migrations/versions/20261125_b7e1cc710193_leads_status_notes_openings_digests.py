@@ -1,7 +1,7 @@
 """leads: status, notes, openings, digests
 
 Revision ID: b7e1cc710193
-Revises: 4d9b11c44b9f
+Revises: b5e1c0a9d2f4
 Create Date: 2026-11-25 16:50:03.427641
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import bot.db.base
 
 revision: str = "b7e1cc710193"
-down_revision: str | None = "4d9b11c44b9f"
+down_revision: str | None = "b5e1c0a9d2f4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

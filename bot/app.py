@@ -75,6 +75,7 @@ from bot.polling import Poller
 from bot.repositories.updates import forget_processed_before
 from bot.schedule.scheduler import ReminderScheduler
 from bot.services.audiences import default_audiences
+from bot.services.digests import LeadDigests
 from bot.services.fairdata import FairData, FairDataStore, load_fair_data
 from bot.services.reminders import Rendering
 from bot.webhook import create_webhook_app
@@ -104,10 +105,10 @@ def feature_routers() -> list[Router]:
 
     The organiser router goes first: it takes only organisers' commands, buttons and their
     broadcast drafts, and its role filter turns everyone else away. Then the employer router
-    (invitation links from anyone, the rest for representatives only; before the student
-    router, whose /start takes every other deep link), the schedule (for everyone; it takes
-    only its own commands, buttons and typed time zone) and the student router (everyone in a
-    private chat).
+    (invitation links from anyone, before the student router, whose /start takes every other
+    deep link; the rest for representatives only, including a representative's typed note), the
+    schedule (for everyone; it takes only its own commands, buttons and typed time zone) and the
+    student router (everyone in a private chat).
     """
     return [
         organiser.create_router(),
@@ -304,6 +305,15 @@ async def run(
         rendering=Rendering(translator, settings.tz),
         nudge_minutes=settings.fair_nudge_minutes,
         sweep_seconds=settings.reminder_sweep_seconds,
+        passes=[
+            LeadDigests(
+                sessionmaker=sessionmaker,
+                rendering=Rendering(translator, settings.tz),
+                fair=fair_store,
+                at=settings.digest_time,
+                zone=settings.tz,
+            )
+        ],
     )
     limiter, delivery = start_delivery(
         settings,

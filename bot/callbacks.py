@@ -87,3 +87,34 @@ class RepresentativeAction(CallbackData, prefix="rv"):
 
     action: str
     id: int
+
+
+class LeadsPage(CallbackData, prefix="lp"):
+    """A page of /leads: the filter (status, opening index in the organisation's openings; ""
+    and -1 for all), and the lead id at the edge of the page shown (older: the last one, newer:
+    the first one; 0 for the first page). `p` is the page number to show."""
+
+    s: str = ""
+    o: int = -1
+    older: int = 0
+    newer: int = 0
+    p: int = 1
+
+
+class LeadsFilter(CallbackData, prefix="lf"):
+    """Open the status ("s") or opening ("o") choices of /leads, keeping the other filter."""
+
+    kind: str
+    s: str = ""
+    o: int = -1
+
+
+class LeadAction(CallbackData, prefix="la"):
+    """On a lead: open it, set its status (`v`), or write its note. `s`/`o`: the list's filter,
+    to go back to."""
+
+    id: int
+    a: str  # open | st | note
+    v: str = ""
+    s: str = ""
+    o: int = -1

@@ -191,6 +191,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench_reminders.add_argument("--data", help="data directory (default: $DATA_DIR or data/)")
     bench_reminders.set_defaults(handler=_lazy("bot.bench.reminders:run"))
+    bench_leads = benches.add_parser(
+        "leads", help="/leads pages and filters, and the export, with 20,000 leads"
+    )
+    bench_leads.add_argument(
+        "--leads", type=_positive, default=20_000, help="leads of the organisation"
+    )
+    bench_leads.add_argument(
+        "--samples", type=_positive, default=40, help="measurements of each kind of answer"
+    )
+    bench_leads.add_argument(
+        "--only", choices=["sqlite", "postgres"], help="one database (default: both)"
+    )
+    bench_leads.add_argument("--data", help="data directory (default: $DATA_DIR or data/)")
+    bench_leads.set_defaults(handler=_lazy("bot.bench.leads:run"))
     bench_scale = benches.add_parser(
         "scale",
         help="100,000 generated students: the bot's peak memory and the time of /stats",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -104,6 +105,8 @@ class Settings(DatabaseSettings):
     fair_nudge_minutes: int = Field(default=30, ge=0, le=1440)
     # Employer invitations (/invite, `fairbot invite`) stop working after this many days.
     invite_ttl_days: int = Field(default=7, ge=1, le=365)
+    # Representatives' morning digest of new leads: the time of day in the forum's zone (TZ).
+    digest_time: time = time(9, 0)
 
     @field_validator("bot_token")
     @classmethod
@@ -233,6 +236,10 @@ _PROBLEMS: dict[str, dict[str, str]] = {
     },
     "reminder_sweep_seconds": {
         "": "REMINDER_SWEEP_SECONDS is malformed: give seconds, from 1 to 3600"
+    },
+    "digest_time": {
+        "": "DIGEST_TIME is malformed: give the time of day of the leads digest as HH:MM, "
+        "e.g. 09:00 (in the forum's zone, TZ)"
     },
     "fair_nudge_minutes": {
         "": "FAIR_NUDGE_MINUTES is malformed: give minutes before the career fair, 0 to 1440 "

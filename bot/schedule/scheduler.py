@@ -5,13 +5,19 @@ them: every process keeps an in-memory timer for each moment a reminder can fall
 sessions in the database), plus a sweep every half minute. A timer only calls
 `bot.services.reminders.fire_due`, which claims due reminders in the database, so a duplicated,
 late or lost timer is harmless: the database decides what is sent, once.
+
+Other daily or timed work rides on the same clock as a `Pass` (e.g. the representatives' morning
+digest, `bot.services.digests.LeadDigests`): fired at start, at the moment it names, and by every
+sweep; like reminders it claims its work in the database, so repeated calls are harmless.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
@@ -32,6 +38,18 @@ from bot.services.reminders import (
 log = logging.getLogger(__name__)
 
 _DUE = "due:"
+_PASS = "pass:"
+
+
+class Pass(Protocol):
+    """Timed work besides reminders: `fire(now)` does what is due (idempotent, claimed in the
+    database), `next_moment(now)` is when it wants to run next."""
+
+    name: str
+
+    async def fire(self, now: datetime) -> object: ...
+
+    def next_moment(self, now: datetime) -> datetime | None: ...
 
 
 class ReminderScheduler:
@@ -51,6 +69,7 @@ class ReminderScheduler:
         rendering: Rendering,
         nudge_minutes: int = 30,
         sweep_seconds: float = 30.0,
+        passes: Sequence[Pass] = (),
     ) -> None:
         self._sessionmaker = sessionmaker
         self._clock = clock
@@ -58,8 +77,10 @@ class ReminderScheduler:
         self._rendering = rendering
         self._nudge_minutes = nudge_minutes
         self._sweep_seconds = sweep_seconds
+        self._passes = tuple(passes)
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[FireReport]] = set()
+        self._pass_tasks: set[asyncio.Task[None]] = set()
         self._scheduler: AsyncIOScheduler | None = None
 
     async def start(self) -> None:
@@ -75,13 +96,14 @@ class ReminderScheduler:
         self._scheduler.start()
         await self.fire()
         await self.replan()
+        await self.fire_passes()
 
     async def stop(self) -> None:
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         self._scheduler = None
         # A pass in progress finishes its transaction rather than being cut off.
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._tasks, *self._pass_tasks, return_exceptions=True)
 
     async def sync(self) -> list[ScheduleChange]:
         """Copy the schedule in force into the database; returns what changed for subscribers."""
@@ -149,6 +171,29 @@ class ReminderScheduler:
         await self.replan()
         await self.fire()
 
+    async def fire_passes(self) -> None:
+        """Run every pass now, and set each one's timer for the moment it names next."""
+        now = self._clock.now()
+        for pass_ in self._passes:
+            try:
+                await pass_.fire(now)
+            except Exception:  # the next timer or sweep tries again
+                log.exception("%s pass failed", pass_.name)
+            moment = pass_.next_moment(now)
+            if self._scheduler is not None and moment is not None:
+                self._scheduler.add_job(
+                    self._pass_timer,
+                    DateTrigger(run_date=moment),
+                    id=f"{_PASS}{pass_.name}",
+                    replace_existing=True,
+                )
+
+    async def _pass_timer(self) -> None:
+        task = asyncio.ensure_future(self.fire_passes())
+        self._pass_tasks.add(task)
+        task.add_done_callback(self._pass_tasks.discard)
+        await asyncio.shield(task)
+
     async def _sweep(self) -> None:
         """The safety net: a pass, and new timers if another process changed the schedule."""
         await self._timer()
@@ -156,6 +201,8 @@ class ReminderScheduler:
             await self.replan()
         except Exception:  # the next sweep tries again
             log.exception("re-planning reminder timers failed")
+        if self._passes:
+            await self._pass_timer()
 
     async def _timer(self) -> None:
         task = asyncio.ensure_future(self.fire())

@@ -14,6 +14,7 @@ from enum import Enum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ContactShare
+from bot.repositories import leads as leads_repo
 from bot.repositories import students as students_repo
 from bot.services.lead_cards import LeadCards, announce_share, announce_withdrawal
 
@@ -77,10 +78,17 @@ async def share_contact(
         share.feedback_opt_in = feedback_opt_in
         return ShareResult(_view(share), created=False)
     share = ContactShare(
-        user_id=user_id, org_slug=org, created_at=now, feedback_opt_in=feedback_opt_in
+        user_id=user_id,
+        org_slug=org,
+        created_at=now,
+        feedback_opt_in=feedback_opt_in,
+        score=match.score,
     )
     session.add(share)
     await session.flush()
+    # The openings the engine matched (StudentMatch.openings, computed from the data in force
+    # through FairData) are kept with the lead, so /leads filters by opening with one index.
+    leads_repo.add_openings(session, share, match.openings or [])
     if cards is not None:
         await announce_share(session, user_id, org, cards=cards, now=now)
     return ShareResult(_view(share), created=True)

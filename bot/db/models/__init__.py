@@ -7,6 +7,7 @@ from bot.db.base import Base
 from bot.db.models.broadcasts import Broadcast
 from bot.db.models.employers import Invitation, Representative
 from bot.db.models.fsm import FsmRecord
+from bot.db.models.leads import LeadOpening, RepresentativeDigest
 from bot.db.models.organisers import AuditEntry, Organiser
 from bot.db.models.outbox import OutboxMessage
 from bot.db.models.schedule import (
@@ -26,12 +27,14 @@ __all__ = [
     "ContactShare",
     "FsmRecord",
     "Invitation",
+    "LeadOpening",
     "Organiser",
     "OutboxMessage",
     "ProcessedUpdate",
     "Reminder",
     "ReminderPreference",
     "Representative",
+    "RepresentativeDigest",
     "ScheduledSession",
     "SessionSubscription",
     "StudentMatch",

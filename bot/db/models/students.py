@@ -111,8 +111,25 @@ class ContactShare(Base):
     created_at: Mapped[datetime]
     # The student agreed to hear back ("<org> viewed your profile", "... invites you").
     feedback_opt_in: Mapped[bool] = mapped_column(default=False)
+    # The lead, as the organisation works it (bot.services.leads). The score is the match's at
+    # share time (0-100); the matched openings are rows of `lead_openings`.
+    score: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    # new | contacted | interview | offer | not_a_fit
+    status: Mapped[str] = mapped_column(String(16), default="new", server_default="new")
+    note: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime | None]
+    updated_by: Mapped[int | None] = mapped_column(BigInteger)
+    # First opened by a representative; feedback told to the student (once per kind).
+    viewed_at: Mapped[datetime | None]
+    told_viewed_at: Mapped[datetime | None]
+    told_interview_at: Mapped[datetime | None]
 
     __table_args__ = (
         UniqueConstraint("user_id", "org_slug", name="uq_contact_shares_user_org"),
-        Index("ix_contact_shares_org_created", "org_slug", "created_at"),
+        # The leads list, newest first (keyset pages on created_at, id), whole or by status.
+        Index("ix_contact_shares_org_created_id", "org_slug", "created_at", "id"),
+        Index("ix_contact_shares_org_status", "org_slug", "status", "created_at", "id"),
     )
+
+
+LEAD_NOTE_MAX = 1000

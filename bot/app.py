@@ -279,7 +279,11 @@ async def run(
     sessionmaker = create_sessionmaker(engine)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     fsm = create_fsm_backend(
-        sessionmaker=sessionmaker, clock=clock, redis=redis, redis_prefix=settings.redis_prefix
+        sessionmaker=sessionmaker,
+        clock=clock,
+        redis=redis,
+        redis_prefix=settings.redis_prefix,
+        lock_seconds=settings.fsm_lock_seconds,
     )
     translator = Translator()
     dp = build_dispatcher(

@@ -78,6 +78,9 @@ class Settings(DatabaseSettings):
     telegram_api_url: str = TELEGRAM_API_URL
     redis_url: str | None = None
     redis_prefix: str = "fairbot"
+    # How long one person's lock (Redis, shared by all processes) lasts at most: after a process
+    # died while handling their update, their next update waits this long at worst.
+    fsm_lock_seconds: float = Field(default=30.0, ge=1, le=600)
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     webhook_base_url: str | None = None
     webhook_secret: SecretStr | None = None
@@ -223,6 +226,7 @@ _PROBLEMS: dict[str, dict[str, str]] = {
     },
     "delivery_max_attempts": {"": "DELIVERY_MAX_ATTEMPTS is malformed: use 1 to 100"},
     "log_format": {"": "LOG_FORMAT is malformed: use text or json"},
+    "fsm_lock_seconds": {"": "FSM_LOCK_SECONDS is malformed: give seconds, from 1 to 600"},
     "reminder_sweep_seconds": {
         "": "REMINDER_SWEEP_SECONDS is malformed: give seconds, from 1 to 3600"
     },

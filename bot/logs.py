@@ -116,7 +116,8 @@ def setup_logging(
     quiet = logging.WARNING if level != "DEBUG" else logging.DEBUG
     logging.getLogger("aiogram.event").setLevel(quiet)
     logging.getLogger("alembic.runtime.plugins").setLevel(quiet)
-    # These write SQL with its parameters (phones, e-mails, names) at DEBUG: never let them.
+    # These write SQL (aiosqlite with its parameters: phones, e-mails, names) at INFO and
+    # DEBUG: never let them. SQLAlchemy echoes every statement once its logger allows INFO.
     for name in PARAMETER_LOGGERS:
-        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLevelName(level)))
+        logging.getLogger(name).setLevel(logging.WARNING)
     return handler

@@ -20,14 +20,15 @@ import contextlib
 import signal
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from bot.bench.reminders import OFFSET, _data_dir, _seed_people, _seed_schedule
+from bot.bench.reminders import OFFSET, SESSION_ID, _data_dir, _seed_people, _seed_schedule
 from bot.bench.updates import INTERESTS, start_bots
 from bot.callbacks import (
     ConsentChoice,
@@ -39,7 +40,7 @@ from bot.callbacks import (
 )
 from bot.clock import SystemClock
 from bot.db.engine import create_engine, create_sessionmaker
-from bot.db.models import OutboxMessage, ProcessedUpdate, StudentProfile
+from bot.db.models import OutboxMessage, ProcessedUpdate, ScheduledSession, StudentProfile
 from bot.fakeapi import FakeTelegramServer, SimUser, Timings
 from bot.fakeapi.users import BotMessage, NoReplyError
 from tests.conftest import PostgresDatabases
@@ -48,12 +49,18 @@ from tests.delivery.conftest import enqueue_texts
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
 REPO = Path(__file__).resolve().parents[2]
-STUDENTS = 12
+STUDENTS = 10
 READERS = 200
 BROADCAST = "Hall B opens at ten"
 REMINDER_MARKS = ("Plenary", "Пленар")
-REMINDER_LEAD = timedelta(seconds=16)  # after the processes are started
-QUIET = 4.0  # seconds without an answer before a simulated student tries /start
+# The reminders fall due this long after the people subscribed: after the kill. (Start-up of a
+# process takes 3-20 s on a busy machine, too uncertain to place the session in the data file:
+# the file has it in two hours, and the test moves it in the database, which every process
+# reads on each reminder sweep.)
+REMINDER_LEAD = timedelta(seconds=8)
+# Seconds without an answer before a simulated student tries /start: long enough for a person's
+# lock of the killed process to expire (FSM_LOCK_SECONDS) on a loaded two-core machine.
+QUIET = 10.0
 
 
 def _screen(message: BotMessage | None) -> str | None:
@@ -101,6 +108,10 @@ async def _act(user: SimUser, screen: str) -> None:
         await user.share_contact()
 
 
+def _other_screen(seen: str | None) -> Callable[[BotMessage], bool]:
+    return lambda message: _screen(message) not in (None, seen)
+
+
 async def onboard(user: SimUser, retries: Counter[int], deadline: float) -> None:
     """Read the screen, do what it asks, wait for the next one; /start after a silence."""
     await user.send("/start")
@@ -111,12 +122,11 @@ async def onboard(user: SimUser, retries: Counter[int], deadline: float) -> None
             return
         if screen is not None and screen != acted:
             acted = screen
-            try:
+            # A lost callback answer: the silence below handles it.
+            with contextlib.suppress(NoReplyError):
                 await _act(user, screen)
-            except NoReplyError:
-                pass  # the callback answer was lost: the silence below handles it
         try:
-            await user.wait_for_message(lambda m: _screen(m) not in (None, acted), timeout=QUIET)
+            await user.wait_for_message(_other_screen(acted), timeout=QUIET)
         except NoReplyError:
             retries[user.id] += 1
             acted = None
@@ -143,8 +153,7 @@ async def test_two_processes_one_killed_nothing_lost_nothing_twice(
     name, url = await postgres.fresh(migrated=False)  # both processes migrate it at once
     engine = create_engine(url)
     sessionmaker = create_sessionmaker(engine)
-    due = (SystemClock().now() + REMINDER_LEAD).replace(microsecond=0)
-    data_dir = _data_dir(REPO / "data", tmp_path / "data", due + OFFSET)
+    data_dir = _data_dir(REPO / "data", tmp_path / "data", SystemClock().now() + timedelta(hours=2))
     env = {
         "REDIS_URL": redis_url,
         "REDIS_PREFIX": redis_prefix,
@@ -154,7 +163,7 @@ async def test_two_processes_one_killed_nothing_lost_nothing_twice(
         "FSM_LOCK_SECONDS": "3",
         "REMINDER_SWEEP_SECONDS": "1",
         "THROTTLE_LIMIT": "200",
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "INFO",
     }
     timings = Timings(reply_timeout=QUIET, callback_answer_timeout=QUIET, webhook_timeout=10.0)
     try:
@@ -167,6 +176,13 @@ async def test_two_processes_one_killed_nothing_lost_nothing_twice(
             try:
                 readers = await _seed_people(server, sessionmaker, READERS)
                 await _seed_schedule(sessionmaker, data_dir, readers)
+                starts = SystemClock().now() + REMINDER_LEAD + OFFSET
+                async with sessionmaker() as session, session.begin():
+                    await session.execute(
+                        update(ScheduledSession)
+                        .where(ScheduledSession.id == SESSION_ID)
+                        .values(starts_at=starts, ends_at=starts + timedelta(hours=1))
+                    )
                 students = [
                     server.user(f"Student {n}", language_code=("kk", "ru", "en")[n % 3])
                     for n in range(STUDENTS)
@@ -229,17 +245,8 @@ async def test_two_processes_one_killed_nothing_lost_nothing_twice(
             profiles = await session.scalar(
                 select(func.count()).where(StudentProfile.completed_at.is_not(None))
             )
-            outbox = Counter(
-                dict(
-                    (
-                        await session.execute(
-                            select(OutboxMessage.status, func.count()).group_by(
-                                OutboxMessage.status
-                            )
-                        )
-                    ).all()
-                )  # fmt: skip
-            )
+            by_status = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+            outbox = Counter(dict((await session.execute(by_status)).all()))
     finally:
         await engine.dispose()
         with contextlib.suppress(Exception):
@@ -266,11 +273,12 @@ async def test_two_processes_one_killed_nothing_lost_nothing_twice(
             _screen(m) for m in student.messages if _screen(m) not in (None, "7-checked", "done")
         )
         assert all(n == 1 for n in asked.values()), (asked, student.describe_chat(20))
-    assert sum(retries.values()) <= 4, "more replies lost than updates can be in flight"
+    # A reply lost at the kill costs one student one retry (more: the survivor stalled).
+    assert all(n == 1 for n in retries.values()), retries
     # Broadcast: everyone, twice only within the killed worker's in-flight rows.
     assert set(broadcast) == readers
     assert duplicates <= (in_flight or 0)
-    # Reminders: each once.
+    # Reminders (due after the kill, sent by the survivor): each once.
     assert set(reminders) == readers
     assert all(n == 1 for n in reminders.values())
     assert outbox["pending"] == outbox["sending"] == 0

@@ -489,6 +489,10 @@ async def bench(students: int = 100, *, postgres: bool = False) -> BenchResult:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "processes", 1) > 1 or getattr(args, "redis", False):
+        from bot.bench.cluster import run as run_cluster
+
+        return run_cluster(args)
     result = asyncio.run(bench(args.students, postgres=args.postgres))
     print(result.summary())
     if args.steps:

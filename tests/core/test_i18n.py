@@ -76,6 +76,13 @@ def test_menu_descriptions_fit_telegram_limits(translator: Translator) -> None:
             assert 1 <= len(translator.get(lang, key)) <= 256
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_help_lists_every_menu_command(translator: Translator, lang: str) -> None:
+    text = translator.get(lang, "help")
+    missing = [command for command, _ in MENU if f"/{command} " not in text]
+    assert not missing, f"/help in {lang} does not mention {missing}"
+
+
 def test_arguments_are_html_escaped(translator: Translator) -> None:
     text = translator.get("en", "unknown-command", command='<b>"x" & y</b>')
     assert "&lt;b&gt;&quot;x&quot; &amp; y&lt;/b&gt;" in text

@@ -12,6 +12,10 @@ help =
     /start — begin or start over
     /profile — your profile: view and edit it
     /matches — the organisations that fit you, with reasons
+    /schedule — the forum's programme; pick sessions to be reminded of
+    /my_schedule — your sessions and what is next
+    /reminders — when to remind you
+    /timezone — your time zone
     /language — change the language
     /privacy — what is stored and whom you share your contact with
     /my_data — everything stored about you, as a file

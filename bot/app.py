@@ -29,7 +29,9 @@ import asyncio
 import contextlib
 import gc
 import logging
+import os
 import signal
+import threading
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 from typing import Any
@@ -70,6 +72,14 @@ from bot.middlewares import (
     UnitOfWorkMiddleware,
     UpdateContextMiddleware,
 )
+from bot.monitoring import (
+    MeasuredIntake,
+    Metrics,
+    Monitoring,
+    SendMetrics,
+    outbox_depth,
+    redis_probe,
+)
 from bot.pipeline import DatabaseProbe, UpdateIntake
 from bot.polling import Poller
 from bot.repositories.updates import forget_processed_before
@@ -78,12 +88,17 @@ from bot.services.audiences import default_audiences
 from bot.services.digests import LeadDigests
 from bot.services.fairdata import FairData, FairDataStore, load_fair_data
 from bot.services.reminders import Rendering
-from bot.webhook import create_webhook_app
+from bot.webhook import create_webhook_app, drain
 
 log = logging.getLogger(__name__)
 
 LEDGER_KEEP = timedelta(hours=48)  # Telegram re-delivers for at most 24 h
-SHUTDOWN_GRACE_SECONDS = 8.0  # stay within the 10 s a supervisor gives after SIGTERM
+# After SIGTERM: updates being handled get this long to finish (the outbox worker drains at the
+# same time, within its own 5 s), then the rest closes; a process still alive HARD_EXIT_SECONDS
+# after the signal exits at once (supervisors send SIGKILL at 10 s).
+SHUTDOWN_GRACE_SECONDS = 6.0
+HARD_EXIT_SECONDS = 9.5
+HARD_EXIT_CODE = 70
 
 
 def build_bot(settings: Settings) -> Bot:
@@ -225,7 +240,27 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, _stop_within_cap, stop)
+
+
+def _stop_within_cap(stop: asyncio.Event) -> None:
+    """Begin a graceful stop; and should it hang (a stuck connection, a handler that never
+    returns), leave anyway before the supervisor's SIGKILL. Claims not released then are
+    taken over by other processes when their leases expire."""
+    if stop.is_set():
+        return
+    stop.set()
+
+    def hard_exit() -> None:
+        logging.getLogger(__name__).error(
+            "still stopping %.1f s after the signal: exiting now", HARD_EXIT_SECONDS
+        )
+        logging.shutdown()
+        os._exit(HARD_EXIT_CODE)
+
+    timer = threading.Timer(HARD_EXIT_SECONDS, hard_exit)
+    timer.daemon = True
+    timer.start()
 
 
 def bot_id(settings: Settings) -> str:
@@ -286,8 +321,13 @@ async def run(
     engine = create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    metrics = Metrics()
     fsm = create_fsm_backend(
-        sessionmaker=sessionmaker, clock=clock, redis=redis, redis_prefix=settings.redis_prefix
+        sessionmaker=sessionmaker,
+        clock=clock,
+        redis=redis,
+        redis_prefix=settings.redis_prefix,
+        lock_seconds=settings.fsm_lock_seconds,
     )
     translator = Translator()
     dp = build_dispatcher(
@@ -296,7 +336,9 @@ async def run(
     )  # fmt: skip
     bot = build_bot(settings)
     probe = database_probe(engine)
-    intake = UpdateIntake(dp, bot, database_probe=probe)
+    intake = MeasuredIntake(dp, bot, database_probe=probe, metrics=metrics)
+    probes = {"database": probe} | ({"redis": redis_probe(redis)} if redis is not None else {})
+    monitoring = Monitoring(probes, metrics, outbox_depth(sessionmaker))
     janitor = asyncio.create_task(_ledger_janitor(sessionmaker, clock))
     reminders = ReminderScheduler(
         sessionmaker=sessionmaker,
@@ -324,6 +366,9 @@ async def run(
         redis=redis,
         stop=stop,
     )
+    # After the rate limiter: counts each request that reaches Telegram.
+    bot.session.middleware(SendMetrics(metrics))
+    monitor = await _serve_monitoring(settings, monitoring)
     try:
         await forget_old_updates(sessionmaker, clock)
         # The schedule in force goes into the database before anyone can subscribe to it.
@@ -341,7 +386,7 @@ async def run(
             log.warning("could not publish the command menu: %s", error)
         allowed_updates = dp.resolve_used_update_types()
         if settings.webhook_url:
-            await _serve_webhook(settings, bot, intake, probe, allowed_updates, stop)
+            await _serve_webhook(settings, bot, intake, monitoring, allowed_updates, stop)
         else:
             # Keep what Telegram holds for us: never drop pending updates.
             if not await _persist(lambda: bot.delete_webhook(drop_pending_updates=False), stop):
@@ -364,6 +409,8 @@ async def run(
         try:
             await dp.emit_shutdown(bot=bot, dispatcher=dp, bots=[bot], **dp.workflow_data)
         finally:
+            if monitor is not None:
+                await monitor.cleanup()
             await bot.session.close()
             if redis is not None:
                 await redis.aclose()
@@ -371,19 +418,37 @@ async def run(
         log.info("stopped")
 
 
+async def _serve_monitoring(settings: Settings, monitoring: Monitoring) -> web.AppRunner | None:
+    """/healthz and /metrics on METRICS_LISTEN, if set."""
+    where = settings.metrics_host_port
+    if where is None:
+        return None
+    runner = web.AppRunner(monitoring.app(), shutdown_timeout=1.0, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, *where).start()
+    log.info("health and metrics on %s", runner.addresses)
+    return runner
+
+
 async def _serve_webhook(
     settings: Settings,
     bot: Bot,
     intake: UpdateIntake,
-    probe: DatabaseProbe,
+    monitoring: Monitoring,
     allowed_updates: list[str],
     stop: asyncio.Event,
 ) -> None:
     assert settings.webhook_url is not None
     assert settings.webhook_secret is not None
     secret = settings.webhook_secret.get_secret_value()
-    app = create_webhook_app(bot=bot, intake=intake, secret=secret, database_probe=probe)
-    runner = web.AppRunner(app, shutdown_timeout=SHUTDOWN_GRACE_SECONDS, access_log=None)
+    app = create_webhook_app(
+        bot=bot,
+        intake=intake,
+        secret=secret,
+        database_probe=monitoring.probes["database"],
+        monitoring=monitoring,
+    )
+    runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
     await runner.setup()
     host, port = settings.webhook_host_port
     site = web.TCPSite(runner, host, port)
@@ -402,5 +467,9 @@ async def _serve_webhook(
         if registered:
             await stop.wait()
     finally:
-        # Stops accepting, then waits (bounded) for updates being handled to finish.
+        # New updates get 503 (Telegram re-delivers them, to another process behind the load
+        # balancer); those being handled get a bounded time to finish and be answered.
+        left = await drain(app, SHUTDOWN_GRACE_SECONDS)
+        if left:
+            log.warning("shutdown: %s updates still being handled are dropped", left)
         await runner.cleanup()

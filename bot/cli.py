@@ -120,6 +120,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--postgres", action="store_true", help="a temporary PostgreSQL database on 127.0.0.1"
     )
     bench_updates.add_argument("--steps", action="store_true", help="also print figures per step")
+    bench_updates.add_argument(
+        "--processes",
+        type=_positive,
+        default=1,
+        help="also run N webhook processes behind the fake server's load balancer (with --redis)",
+    )
+    bench_updates.add_argument(
+        "--redis",
+        action="store_true",
+        help="webhook processes sharing Redis (127.0.0.1:6379), 1 and N of them, next to one "
+        "SQLite process and the echo bot",
+    )
     bench_updates.set_defaults(handler=_lazy("bot.bench.updates:run"))
     bench_broadcast = benches.add_parser(
         "broadcast",

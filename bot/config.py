@@ -81,10 +81,16 @@ class Settings(DatabaseSettings):
     telegram_api_url: str = TELEGRAM_API_URL
     redis_url: str | None = None
     redis_prefix: str = "fairbot"
+    # How long one person's lock (Redis, shared by all processes) lasts at most: after a process
+    # died while handling their update, their next update waits this long at worst.
+    fsm_lock_seconds: float = Field(default=30.0, ge=1, le=600)
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     webhook_base_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1:8080"
+    # host:port of a server for /healthz and /metrics besides the webhook's own (which has both):
+    # the way to monitor a polling process. Unset: none.
+    metrics_listen: str | None = None
     data_dir: Path = Path("data")
     tz: ZoneInfo = ZoneInfo("Asia/Almaty")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -124,7 +130,9 @@ class Settings(DatabaseSettings):
             return (value,)
         return value
 
-    @field_validator("redis_url", "webhook_base_url", "webhook_secret", mode="before")
+    @field_validator(
+        "redis_url", "webhook_base_url", "webhook_secret", "metrics_listen", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -143,9 +151,11 @@ class Settings(DatabaseSettings):
             raise PydanticCustomError("secret_shape", "malformed")
         return value
 
-    @field_validator("webhook_listen")
+    @field_validator("webhook_listen", "metrics_listen")
     @classmethod
-    def _host_port(cls, value: str) -> str:
+    def _host_port(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
         host, sep, port = value.rpartition(":")
         if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
             raise PydanticCustomError("listen_shape", "malformed")
@@ -173,8 +183,16 @@ class Settings(DatabaseSettings):
 
     @property
     def webhook_host_port(self) -> tuple[str, int]:
-        host, _, port = self.webhook_listen.rpartition(":")
-        return host.strip("[]"), int(port)
+        return _host_port(self.webhook_listen)
+
+    @property
+    def metrics_host_port(self) -> tuple[str, int] | None:
+        return _host_port(self.metrics_listen) if self.metrics_listen else None
+
+
+def _host_port(listen: str) -> tuple[str, int]:
+    host, _, port = listen.rpartition(":")
+    return host.strip("[]"), int(port)
 
 
 # Errors of checks that span several settings, and the setting each one is about.
@@ -203,6 +221,9 @@ _PROBLEMS: dict[str, dict[str, str]] = {
     },
     "webhook_listen": {
         "": "WEBHOOK_LISTEN is malformed: give host:port, e.g. 127.0.0.1:8080 or 0.0.0.0:8443",
+    },
+    "metrics_listen": {
+        "": "METRICS_LISTEN is malformed: give host:port, e.g. 127.0.0.1:9090 (or leave it unset)",
     },
     "database_url": {
         "": "DATABASE_URL is malformed: use sqlite+aiosqlite:///path/to/file.sqlite3 or "
@@ -234,6 +255,7 @@ _PROBLEMS: dict[str, dict[str, str]] = {
         "": "INVITE_TTL_DAYS is malformed: give the days an employer invitation stays valid, "
         "1 to 365"
     },
+    "fsm_lock_seconds": {"": "FSM_LOCK_SECONDS is malformed: give seconds, from 1 to 600"},
     "reminder_sweep_seconds": {
         "": "REMINDER_SWEEP_SECONDS is malformed: give seconds, from 1 to 3600"
     },

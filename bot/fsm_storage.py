@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,8 +20,9 @@ from aiogram.fsm.storage.base import (
     StorageKey,
 )
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from redis.asyncio import Redis
+from redis.exceptions import LockNotOwnedError
 from sqlalchemy import Table, bindparam, delete, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -28,6 +30,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.db.models import FsmRecord
 from bot.db.session import current_session
+
+log = logging.getLogger(__name__)
 
 
 def fsm_key_builder(prefix: str = "fsm") -> KeyBuilder:
@@ -162,6 +166,25 @@ class DatabaseStorage(BaseStorage):
         return None
 
 
+class PersonLock(RedisEventIsolation):
+    """aiogram's Redis lock per person (shared by every process), with an expiry: the lock of a
+    process killed while handling an update frees itself after `timeout` seconds instead of
+    holding that person up. An update that outlived its lock is logged, not failed: its effects
+    are committed by then (the lock covers the commit, see bot.middlewares.fsm)."""
+
+    def __init__(self, redis: Redis, key_builder: KeyBuilder, *, timeout: float) -> None:
+        # Waiters poll every 20 ms (redis-py's default is 100 ms, added to every wait).
+        super().__init__(redis, key_builder, lock_kwargs={"timeout": timeout, "sleep": 0.02})
+
+    @asynccontextmanager
+    async def lock(self, key: StorageKey) -> AsyncIterator[None]:
+        try:
+            async with super().lock(key):
+                yield None
+        except LockNotOwnedError:
+            log.warning("an update outlived its person lock (%s s)", self.lock_kwargs["timeout"])
+
+
 @dataclass(frozen=True)
 class FsmBackend:
     storage: BaseStorage
@@ -174,12 +197,16 @@ def create_fsm_backend(
     clock: Clock,
     redis: Redis | None = None,
     redis_prefix: str = "fairbot",
+    lock_seconds: float = 30.0,
 ) -> FsmBackend:
     """Redis storage + Redis locks (shared by all processes) when `redis` is given; else the
-    database storage + in-process locks (one process)."""
+    database storage + in-process locks (one process). A Redis lock expires after
+    `lock_seconds` (a process that died holding it)."""
     if redis is not None:
-        storage = RedisStorage(redis, key_builder=fsm_key_builder(f"{redis_prefix}:fsm"))
-        return FsmBackend(storage=storage, isolation=storage.create_isolation())
+        key_builder = fsm_key_builder(f"{redis_prefix}:fsm")
+        storage = RedisStorage(redis, key_builder=key_builder)
+        isolation = PersonLock(redis, key_builder, timeout=lock_seconds)
+        return FsmBackend(storage=storage, isolation=isolation)
     return FsmBackend(
         storage=DatabaseStorage(sessionmaker, clock), isolation=SimpleEventIsolation()
     )

@@ -22,6 +22,8 @@ user_id_var: contextvars.ContextVar[int | None] = contextvars.ContextVar("user_i
 # Anything shaped like a bot token, including inside Bot API URLs (".../bot<token>/sendMessage").
 _TOKEN_SHAPE = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
 REDACTED = "<redacted>"
+# Loggers that include query parameters (people's data) in their DEBUG lines.
+PARAMETER_LOGGERS = ("aiosqlite", "sqlalchemy.engine", "asyncpg")
 
 
 @contextmanager
@@ -114,4 +116,8 @@ def setup_logging(
     quiet = logging.WARNING if level != "DEBUG" else logging.DEBUG
     logging.getLogger("aiogram.event").setLevel(quiet)
     logging.getLogger("alembic.runtime.plugins").setLevel(quiet)
+    # These write SQL (aiosqlite with its parameters: phones, e-mails, names) at INFO and
+    # DEBUG: never let them. SQLAlchemy echoes every statement once its logger allows INFO.
+    for name in PARAMETER_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
     return handler

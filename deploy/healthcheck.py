@@ -1,7 +1,8 @@
 """The container's health check: GET /healthz of the webhook server, exit 0 when it answers 200.
 
-Reads WEBHOOK_LISTEN (host:port) and WEBHOOK_BASE_URL from the environment like fairbot does.
-Without WEBHOOK_BASE_URL the bot long-polls and serves no HTTP: healthy while it runs.
+Reads WEBHOOK_LISTEN (host:port), WEBHOOK_BASE_URL and METRICS_LISTEN from the environment like
+fairbot does. A long-polling bot (no WEBHOOK_BASE_URL) is asked on METRICS_LISTEN when it is set;
+without it there is no HTTP server to ask: healthy while it runs.
 Standard library only, so that it starts fast and needs nothing from the bot's packages.
 """
 
@@ -14,9 +15,12 @@ import urllib.request
 
 
 def main() -> int:
-    if not os.environ.get("WEBHOOK_BASE_URL", "").strip():
+    listen = os.environ.get("METRICS_LISTEN", "").strip()
+    if os.environ.get("WEBHOOK_BASE_URL", "").strip():
+        listen = os.environ.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1:8080"
+    if not listen:
         return 0
-    host, _, port = os.environ.get("WEBHOOK_LISTEN", "127.0.0.1:8080").rpartition(":")
+    host, _, port = listen.rpartition(":")
     host = host.strip("[]")
     if host in ("", "0.0.0.0", "::"):
         host = "127.0.0.1"

@@ -131,6 +131,7 @@ async def start_bots(
     account.polled.clear()
     processes: list[BotProcess] = []
     targets: list[str] = []
+    secret = f"bench-{uuid.uuid4().hex[:12]}"  # one webhook, one secret for all processes
     for number in range(count):
         env = _clean_env()
         env.update(
@@ -146,7 +147,7 @@ async def start_bots(
             listen = f"127.0.0.1:{free_port()}"
             env.update(
                 WEBHOOK_BASE_URL=f"http://{listen}",
-                WEBHOOK_SECRET=f"bench-{uuid.uuid4().hex[:12]}",
+                WEBHOOK_SECRET=secret,
                 WEBHOOK_LISTEN=listen,
             )
             targets.append(f"http://{listen}/telegram/webhook")
@@ -488,6 +489,10 @@ async def bench(students: int = 100, *, postgres: bool = False) -> BenchResult:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "processes", 1) > 1 or getattr(args, "redis", False):
+        from bot.bench.cluster import run as run_cluster
+
+        return run_cluster(args)
     result = asyncio.run(bench(args.students, postgres=args.postgres))
     print(result.summary())
     if args.steps:

@@ -8,11 +8,15 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from bot.db.engine import create_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# The key of the PostgreSQL advisory lock held while migrating: processes starting at once take
+# turns, and the ones after the first find the database at head. (Any fixed 64-bit number.)
+MIGRATION_LOCK_KEY = 0x6661697262_6F74  # "fairbot"
 
 
 def alembic_config(url: str) -> Config:
@@ -31,6 +35,11 @@ async def _on_connection(url: str, action: str, *args: object) -> None:
     engine = create_engine(url)
     try:
         async with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Released when this transaction ends (Alembic's DDL is transactional here).
+                await connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                )
 
             def run(sync_connection: Connection) -> None:
                 config = alembic_config(url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -91,3 +92,18 @@ async def test_naive_datetimes_are_refused(sessionmaker: async_sessionmaker[Asyn
         session.add(User(id=1, created_at=datetime(2025, 10, 1)))
         with pytest.raises(Exception, match="naive datetime"):
             await session.commit()
+
+
+@pytest.mark.postgres
+async def test_processes_starting_at_once_migrate_once(postgres: PostgresDatabases) -> None:
+    """Several processes (here: engines) upgrading a fresh PostgreSQL database at the same moment
+    take turns on the advisory lock: all succeed and the schema is built once."""
+    name, url = await postgres.fresh(migrated=False)
+    try:
+        # Without the lock the concurrent DDL blocks forever: fail instead of hanging.
+        async with asyncio.timeout(60):
+            await asyncio.gather(*(upgrade(url) for _ in range(3)))
+        assert await current_revision(url) == head_revision()
+        assert await _tables(url) == set(Base.metadata.tables)
+    finally:
+        await postgres.drop(name)

@@ -15,7 +15,11 @@ SCRIPT = Path(__file__).resolve().parents[2] / "deploy" / "healthcheck.py"
 
 
 async def _check(**env: str) -> int:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("WEBHOOK_")}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("WEBHOOK_") and k != "METRICS_LISTEN"
+    }
     environment.update(env)
     child = await asyncio.create_subprocess_exec(
         sys.executable, str(SCRIPT), env=environment, stderr=asyncio.subprocess.DEVNULL
@@ -48,3 +52,16 @@ async def test_healthy_only_when_healthz_answers_200() -> None:
 
 async def test_long_polling_has_no_server_to_ask() -> None:
     assert await _check(WEBHOOK_LISTEN=f"127.0.0.1:{free_port()}") == 0
+
+
+async def test_long_polling_is_asked_on_metrics_listen() -> None:
+    app = web.Application()
+    app.router.add_get("/healthz", lambda request: web.json_response({}, status=503))
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        assert await _check(METRICS_LISTEN=f"127.0.0.1:{port}") == 1
+    finally:
+        await runner.cleanup()

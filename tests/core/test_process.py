@@ -20,6 +20,7 @@ DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 
 def _start(tmp_path: Path, **env: str) -> subprocess.Popen[str]:
+    """`fairbot run` with its output (stdout and stderr) going to tmp_path/out.log."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("WEBHOOK_", "REDIS_"))}
     clean.update(
         BOT_TOKEN=TEST_TOKEN,
@@ -29,19 +30,25 @@ def _start(tmp_path: Path, **env: str) -> subprocess.Popen[str]:
         DATA_DIR=str(DATA_DIR),
     )
     clean.update(env)
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path,
-        env=clean,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    with (tmp_path / "out.log").open("w") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp_path,
+            env=clean,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
 
 
-def _wait_for_file(path: Path, timeout: float = 30) -> None:
+def _output(tmp_path: Path) -> str:
+    return (tmp_path / "out.log").read_text()
+
+
+def _wait_for_output(tmp_path: Path, text: str, timeout: float = 60) -> None:
+    """Until the process has printed `text` (start-up takes longer on a busy machine)."""
     deadline = time.monotonic() + timeout
-    while not path.exists() and time.monotonic() < deadline:
+    while text not in _output(tmp_path) and time.monotonic() < deadline:
         time.sleep(0.1)
 
 
@@ -54,17 +61,18 @@ def _wait_for_file(path: Path, timeout: float = 30) -> None:
 def test_starts_and_stops_on_sigterm(tmp_path: Path, env: dict[str, str]) -> None:
     process = _start(tmp_path, LOG_FORMAT="json", **env)
     try:
-        _wait_for_file(tmp_path / "var" / "bot.sqlite3")
-        time.sleep(2.5)  # migrations, then at least one failed call to "Telegram"
-        assert process.poll() is None, process.communicate()[0]
+        # Migrations, then at least one failed call to "Telegram".
+        _wait_for_output(tmp_path, "Telegram did not answer")
+        assert process.poll() is None, _output(tmp_path)
         started = time.monotonic()
         process.send_signal(signal.SIGTERM)
-        output, _ = process.communicate(timeout=10)
+        process.wait(timeout=10)
         assert time.monotonic() - started < 10
     finally:
         if process.poll() is None:
             process.kill()
-            process.communicate()
+            process.wait()
+    output = _output(tmp_path)
     assert process.returncode == 0, output
     assert "Telegram did not answer" in output
     assert '"message": "stopped"' in output
@@ -78,7 +86,8 @@ def test_refuses_to_start_on_invalid_data(tmp_path: Path) -> None:
     (broken / "topics.yaml").write_text("- id: [unclosed\n", encoding="utf-8")
     (broken / "employers.yaml").write_text("[]\n", encoding="utf-8")
     process = _start(tmp_path, DATA_DIR=str(broken))
-    output, _ = process.communicate(timeout=30)
+    process.wait(timeout=30)
+    output = _output(tmp_path)
     assert process.returncode == 1
     assert "topics.yaml:2: invalid YAML" in output
     assert "fairbot check-data" in output

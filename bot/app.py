@@ -36,7 +36,6 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
@@ -45,6 +44,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.client import BotApiSession
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.engine import create_engine, create_sessionmaker
@@ -73,6 +73,7 @@ from bot.middlewares import (
 from bot.pipeline import DatabaseProbe, UpdateIntake
 from bot.polling import Poller
 from bot.repositories.updates import forget_processed_before
+from bot.routing import run_sync_callbacks_inline
 from bot.schedule.scheduler import ReminderScheduler
 from bot.services.audiences import default_audiences
 from bot.services.fairdata import FairData, FairDataStore, load_fair_data
@@ -88,9 +89,9 @@ SHUTDOWN_GRACE_SECONDS = 8.0  # stay within the 10 s a supervisor gives after SI
 def build_bot(settings: Settings) -> Bot:
     """A Bot talking to Telegram, or to the server at TELEGRAM_API_URL; HTML parse mode."""
     session = (
-        AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+        BotApiSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
         if settings.uses_custom_api_server
-        else AiohttpSession()
+        else BotApiSession()
     )
     return Bot(
         settings.bot_token.get_secret_value(),
@@ -165,6 +166,7 @@ def build_dispatcher(
         *(feature_routers() if routers is None else routers),
         common.create_fallback_router(),
     )
+    run_sync_callbacks_inline(dp)
     return dp
 
 

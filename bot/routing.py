@@ -1,0 +1,52 @@
+"""Runs the dispatcher's synchronous filters in the event loop instead of aiogram's thread pool.
+
+aiogram calls every filter or handler that is not a coroutine function through
+`asyncio.to_thread`: magic filters (`F.text`, `F.chat.type == "private"`), FSM states used as
+filters, lambdas. Ours are a few attribute lookups each, and a thread-pool round trip costs far
+more than that (a hand-off to another thread and back, and the GIL between them); with a dozen
+such checks per update it was a large part of what an update cost. They never block, so they
+are called inline.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from aiogram import Router
+from aiogram.dispatcher.event.handler import CallableObject
+
+
+def _inline(callback: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(callback)
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        return callback(*args, **kwargs)
+
+    return call
+
+
+def _callables(router: Router) -> Iterator[CallableObject]:
+    for each in router.chain_tail:
+        for observer in each.observers.values():
+            # `_handler` holds the filters registered on the observer itself (router.message.filter).
+            for handler in (observer._handler, *observer.handlers):  # noqa: SLF001
+                yield handler
+                yield from handler.filters or ()
+
+
+def run_sync_callbacks_inline(router: Router) -> int:
+    """Make every synchronous filter and handler under `router` run in the event loop; call it
+    once the routers are included. Returns how many were changed."""
+    changed = 0
+    for callable_object in _callables(router):
+        if not callable_object.awaitable:
+            callable_object.callback = _inline(callable_object.callback)
+            callable_object.awaitable = True
+            changed += 1
+    return changed
+
+
+def thread_pool_callbacks(router: Router) -> list[CallableObject]:
+    """Filters and handlers under `router` that aiogram would still run in a thread."""
+    return [each for each in _callables(router) if not each.awaitable]

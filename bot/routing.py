@@ -29,8 +29,8 @@ def _inline(callback: Callable[..., Any]) -> Callable[..., Any]:
 def _callables(router: Router) -> Iterator[CallableObject]:
     for each in router.chain_tail:
         for observer in each.observers.values():
-            # `_handler` holds the filters registered on the observer itself (router.message.filter).
-            for handler in (observer._handler, *observer.handlers):  # noqa: SLF001
+            # `_handler` holds the filters set on the observer itself (router.message.filter).
+            for handler in (observer._handler, *observer.handlers):
                 yield handler
                 yield from handler.filters or ()
 

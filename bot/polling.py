@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Iterable, Sequence
 
@@ -157,7 +158,7 @@ class Poller:
             self._running[update_id] = task
             if person is not None:
                 self._last_of[person] = task
-            task.add_done_callback(lambda done, u=update_id, p=person: self._done(u, p, done))
+            task.add_done_callback(functools.partial(self._done, update_id, person))
             started += 1
         return started
 

@@ -1,4 +1,7 @@
-"""Runs the dispatcher's synchronous filters in the event loop instead of aiogram's thread pool.
+"""Router plumbing: synchronous filters run in the event loop, and guards checked last.
+
+`run_sync_callbacks_inline`: the dispatcher's synchronous filters run in the event loop instead
+of aiogram's thread pool.
 
 aiogram calls every filter or handler that is not a coroutine function through
 `asyncio.to_thread`: magic filters (`F.text`, `F.chat.type == "private"`), FSM states used as
@@ -11,11 +14,12 @@ are called inline.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from aiogram import Router
-from aiogram.dispatcher.event.handler import CallableObject
+from aiogram.dispatcher.event.handler import CallableObject, FilterObject
+from aiogram.filters import Filter
 
 
 def _inline(callback: Callable[..., Any]) -> Callable[..., Any]:
@@ -50,3 +54,13 @@ def run_sync_callbacks_inline(router: Router) -> int:
 def thread_pool_callbacks(router: Router) -> list[CallableObject]:
     """Filters and handlers under `router` that aiogram would still run in a thread."""
     return [each for each in _callables(router) if not each.awaitable]
+
+
+def guard_handlers(router: Router, events: Iterable[str], guard: Filter) -> None:
+    """Add `guard` as the last filter of every handler of `events` under `router` (call it once
+    the handlers are registered). Same effect as `router.<event>.filter(guard)`, but an update
+    that no handler's own filters take never pays for the guard (e.g. a database query)."""
+    for each in router.chain_tail:
+        for name in events:
+            for handler in each.observers[name].handlers:
+                handler.filters = [*(handler.filters or ()), FilterObject(guard)]

@@ -15,11 +15,12 @@ from bot.pipeline import Outcome, UpdateIntake, sender_id
 
 log = logging.getLogger(__name__)
 
-REFETCH_PER_UPDATE = 0.001
+REFETCH_PER_UPDATE = 0.002
 """Seconds between getUpdates calls per update still being handled. Telegram hands back every
 update not yet confirmed, so each call re-sends (and aiogram re-parses, ~30 us each) the ones in
-flight; spacing calls by this much keeps that under a few per cent of the work."""
-REFETCH_MIN = 0.005
+flight (and each call costs a request); spacing calls by this much keeps that to a few per cent
+of the work. An update arriving while others run waits REFETCH_MIN or so to be fetched."""
+REFETCH_MIN = 0.02
 REFETCH_MAX = 1.0
 
 

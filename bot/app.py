@@ -38,7 +38,6 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
@@ -47,6 +46,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.client import BotApiSession
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.engine import create_engine, create_sessionmaker
@@ -83,6 +83,7 @@ from bot.monitoring import (
 from bot.pipeline import DatabaseProbe, UpdateIntake
 from bot.polling import Poller
 from bot.repositories.updates import forget_processed_before
+from bot.routing import run_sync_callbacks_inline
 from bot.schedule.scheduler import ReminderScheduler
 from bot.services.audiences import default_audiences
 from bot.services.digests import LeadDigests
@@ -104,9 +105,9 @@ HARD_EXIT_CODE = 70
 def build_bot(settings: Settings) -> Bot:
     """A Bot talking to Telegram, or to the server at TELEGRAM_API_URL; HTML parse mode."""
     session = (
-        AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+        BotApiSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
         if settings.uses_custom_api_server
-        else AiohttpSession()
+        else BotApiSession()
     )
     return Bot(
         settings.bot_token.get_secret_value(),
@@ -188,6 +189,7 @@ def build_dispatcher(
         *(feature_routers() if routers is None else routers),
         common.create_fallback_router(),
     )
+    run_sync_callbacks_inline(dp)
     return dp
 
 

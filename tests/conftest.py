@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -50,11 +51,20 @@ _SETTINGS_ENV = (
 # --- PostgreSQL ------------------------------------------------------------------------------
 
 
+PG_CONNECT_TIMEOUT = 15.0
+
+
 async def _pg_admin() -> asyncpg.Connection | None:
+    # A generous timeout: on a loaded machine PostgreSQL can take seconds to start a backend,
+    # and a refused connection (no server) fails at once anyway.
     for user in ("postgres", "root"):
         with contextlib.suppress(OSError, asyncpg.PostgresError, asyncio.TimeoutError):
             return await asyncpg.connect(
-                host=PG_HOST, port=PG_PORT, user=user, database="postgres", timeout=3
+                host=PG_HOST,
+                port=PG_PORT,
+                user=user,
+                database="postgres",
+                timeout=PG_CONNECT_TIMEOUT,
             )
     return None
 
@@ -63,36 +73,71 @@ def _pg_url(user: str, database: str) -> str:
     return f"postgresql+asyncpg://{user}@{PG_HOST}:{PG_PORT}/{database}"
 
 
+class _AdminConnection:
+    """One administrative connection for the whole run, on an event loop in a thread of its own.
+
+    Tests run on event loops of their own (one per test); a connection opened for each database
+    made or dropped cost a backend start each time, which under load timed out now and then
+    (a setup error) and left the half-opened connection to be collected later (unraisable
+    exception warnings in whichever test ran then).
+    """
+
+    def __init__(self) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
+        self._connection: asyncpg.Connection | None = None
+
+    def open(self) -> bool:
+        self._connection = self.wait(_pg_admin())
+        return self._connection is not None
+
+    @property
+    def user(self) -> str:
+        assert self._connection is not None
+        return self._connection.get_settings().session_authorization or "postgres"
+
+    def wait(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run `coroutine` on the admin loop and wait for it (outside any event loop)."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
+    async def execute(self, statement: str) -> None:
+        """Run `statement` on the admin connection (from any event loop)."""
+
+        async def run() -> None:
+            if self._connection is None or self._connection.is_closed():
+                self._connection = await _pg_admin()
+            assert self._connection is not None, "PostgreSQL stopped answering during the run"
+            await self._connection.execute(statement)
+
+        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(run(), self._loop))
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self.wait(self._connection.close())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
+
+
 class PostgresDatabases:
     """Databases of this test run: a migrated template, and a fresh copy of it per test."""
 
-    def __init__(self, user: str) -> None:
-        self.user = user
+    def __init__(self, admin: _AdminConnection) -> None:
+        self.admin = admin
+        self.user = admin.user
         self.run_id = uuid.uuid4().hex[:10]
         self.template = f"fairbot_test_{self.run_id}_template"
         self.created: list[str] = []
 
-    async def _admin(self) -> asyncpg.Connection:
-        connection = await _pg_admin()
-        assert connection is not None, "PostgreSQL stopped answering during the test run"
-        return connection
-
     async def create(self, name: str, template: str | None = None) -> str:
-        connection = await self._admin()
-        try:
-            clause = f' TEMPLATE "{template}"' if template else ""
-            await connection.execute(f'CREATE DATABASE "{name}"{clause}')
-        finally:
-            await connection.close()
+        clause = f' TEMPLATE "{template}"' if template else ""
+        await self.admin.execute(f'CREATE DATABASE "{name}"{clause}')
         self.created.append(name)
         return _pg_url(self.user, name)
 
     async def drop(self, name: str) -> None:
-        connection = await self._admin()
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await connection.close()
+        await self.admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if name in self.created:
             self.created.remove(name)
 
@@ -113,27 +158,27 @@ def _run_in_thread(coroutine: Coroutine[Any, Any, T]) -> T:
 def postgres() -> Iterator[PostgresDatabases]:
     """This run's PostgreSQL databases; skips when the server does not answer."""
 
-    async def setup() -> PostgresDatabases | None:
-        connection = await _pg_admin()
-        if connection is None:
-            return None
-        user = connection.get_settings().session_authorization or "postgres"
-        await connection.close()
-        databases = PostgresDatabases(user)
+    admin = _AdminConnection()
+    if not admin.open():
+        admin.close()
+        pytest.skip(f"PostgreSQL does not answer on {PG_HOST}:{PG_PORT} (.ci/run starts it)")
+    databases = PostgresDatabases(admin)
+
+    async def setup() -> None:
         url = await databases.create(databases.template)
         await upgrade(url)
-        return databases
 
-    databases = _run_in_thread(setup())
-    if databases is None:
-        pytest.skip(f"PostgreSQL does not answer on {PG_HOST}:{PG_PORT} (.ci/run starts it)")
+    _run_in_thread(setup())
     yield databases
 
     async def teardown() -> None:
         for name in list(databases.created):
             await databases.drop(name)
 
-    _run_in_thread(teardown())
+    try:
+        _run_in_thread(teardown())
+    finally:
+        admin.close()
 
 
 # --- Databases -------------------------------------------------------------------------------

@@ -51,9 +51,6 @@ REPO = Path(__file__).resolve().parents[2]
 ECHO_TOKEN = "7000000002:FAKE-echo-baseline-token"
 FAIRBOT_TOKEN = "7000000003:FAKE-fairbot-under-test"
 THINK_SECONDS = (0.5, 2.0)
-# The bot's own send budget (bot.delivery.limiter) set to the most Telegram sells, so that the
-# bench measures the bot's work; with the free 25-30 msg/s every reply would queue there.
-UNCAPPED_SENDS = {"DELIVERY_RATE": "1000", "PAID_BROADCAST": "true"}
 READY_TIMEOUT = 60.0
 LANGS = ("kk", "ru", "en")
 
@@ -439,10 +436,6 @@ async def bench(students: int = 100, *, postgres: bool = False) -> BenchResult:
         notes.append(f"driver + fake server on cpu {min(driver_cpus)}, bots on cpu {min(bot_cpus)}")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     notes.append(f"1-minute load average at start: {load:.2f} (above ~0.5 other work is running)")
-    notes.append(
-        "fairbot ran with DELIVERY_RATE=1000 PAID_BROADCAST=true: the default send budget "
-        "(25 msg/s for the whole bot) would cap it at ~12 updates/s (~2 sends or edits each)"
-    )
     timings = Timings(reply_timeout=30.0, callback_answer_timeout=30.0)
     with tempfile.TemporaryDirectory(prefix="fairbot-bench-") as tmp:
         workdir = Path(tmp)
@@ -464,7 +457,6 @@ async def bench(students: int = 100, *, postgres: bool = False) -> BenchResult:
                     database = "SQLite"
                 bots = await start_bots(
                     server, token=FAIRBOT_TOKEN, database_url=url, workdir=workdir, cpus=bot_cpus,
-                    extra_env=UNCAPPED_SENDS,
                 )  # fmt: skip
                 try:
                     floor = await _drive(server, help_only, students=students,

@@ -3,13 +3,18 @@
 Telegram lets a bot send about 30 messages per second to different chats (up to 1,000 with paid
 broadcasts) and answers 429 with `retry_after` above that. So:
 
-- Slots are handed out at `rate` per second (a GCRA: evenly spaced, a few milliseconds of
-  catch-up allowed so the event loop's timer granularity does not cost throughput).
-- Waiters are served by priority: interactive replies (the default) first, then reminders,
-  notifications, broadcasts (`bot.delivery.outbox.Priority`). A caller says what it is sending
-  with `sending_as(priority)`; the outbox workers do this for every row.
-- A 429 from any send bans the token: no slot is handed out until `retry_after` has passed,
-  whatever the priority. Requests already on the wire when the 429 arrives cannot be recalled.
+- Bulk sends (reminders, notifications, broadcasts: `bot.delivery.outbox.Priority`) get slots
+  at `rate` per second (a GCRA: evenly spaced, a few milliseconds of catch-up allowed so the
+  event loop's timer granularity does not cost throughput), served by priority. A caller says
+  what it is sending with `sending_as(priority)`; the outbox workers do this for every row.
+- Interactive sends (the default: replies to a person's own action, made while handling their
+  update) never wait for the budget. They *overdraw* it: each one still takes a slot, so the
+  bulk sends after it are pushed back, by at most `OVERDRAFT_SECONDS` (a reply burst says
+  nothing about Telegram's window a minute later). While replies alone exceed the rate, bulk
+  sends wait; a person is never kept waiting behind a broadcast.
+- A 429 from any send bans the token: nothing is sent until `retry_after` has passed, whatever
+  the priority, replies included. Requests already on the wire when the 429 arrives cannot be
+  recalled.
 
 `MemorySendLimiter` serves one process; `RedisSendLimiter` keeps the slots and the ban in Redis,
 so every process of the bot shares one budget (REDIS_URL). `RateLimitMiddleware` puts the limiter
@@ -79,6 +84,9 @@ CATCH_UP_SECONDS = 0.005
 late). Keeps the achieved rate at the configured one without letting any one-second window
 hold more than rate + 1 sends."""
 
+OVERDRAFT_SECONDS = 1.0
+"""How far interactive sends may push the bulk sends' next slot into the future."""
+
 send_priority: contextvars.ContextVar[int] = contextvars.ContextVar(
     "send_priority", default=int(Priority.INTERACTIVE)
 )
@@ -98,7 +106,8 @@ class SendLimiter(Protocol):
     rate: float
 
     async def acquire(self, priority: int = Priority.INTERACTIVE) -> None:
-        """Wait for a send slot; lower priority numbers are served first."""
+        """Wait for a send slot; lower priority numbers are served first. INTERACTIVE waits
+        only for a ban and overdraws the budget (see the module docstring)."""
         ...
 
     async def ban(self, seconds: float) -> None:
@@ -206,8 +215,23 @@ class MemorySendLimiter:
         self._next_slot = slot + self._interval
         return 0.0
 
+    def _overdraw(self) -> float:
+        now = self._clock()
+        if self._ban_until > now:
+            return self._ban_until - now
+        slot = max(self._next_slot, now - self._catch_up)
+        self._next_slot = min(slot + self._interval, now + OVERDRAFT_SECONDS)
+        return 0.0
+
     async def acquire(self, priority: int = Priority.INTERACTIVE) -> None:
-        await self._gate.acquire(priority)
+        if priority > Priority.INTERACTIVE:
+            await self._gate.acquire(priority)
+            return
+        while True:  # a ban can be extended while we wait it out
+            wait = self._overdraw()
+            if wait <= 0:
+                return
+            await asyncio.sleep(wait)
 
     async def ban(self, seconds: float) -> None:
         self._ban_until = max(self._ban_until, self._clock() + seconds)
@@ -232,6 +256,20 @@ if slot > now then return math.max(1, math.floor(slot - now)) end
 redis.call('SET', KEYS[1], string.format('%.0f', slot + tonumber(ARGV[1])), 'PX', 60000)
 return 0
 """
+# An interactive send: 0 once it took a slot, overdrawing the budget by at most ARGV[3]; or
+# how many microseconds the current ban still lasts.
+_OVERDRAW_SCRIPT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local ban = tonumber(redis.call('GET', KEYS[2]) or '0')
+if ban > now then return ban - now end
+local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
+local earliest = now - tonumber(ARGV[2])
+if slot < earliest then slot = earliest end
+local next_slot = math.min(slot + tonumber(ARGV[1]), now + tonumber(ARGV[3]))
+redis.call('SET', KEYS[1], string.format('%.0f', next_slot), 'PX', 60000)
+return 0
+"""
 _BAN_SCRIPT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -249,7 +287,8 @@ class RedisSendLimiter:
     """The limiter shared by every process of one bot token through Redis.
 
     Each process keeps its own waiters in priority order and asks Redis for one slot at a time,
-    so the token's rate and any 429 ban hold across processes.
+    so the token's rate and any 429 ban hold across processes. A ban this process received is
+    also kept here, so its replies honour it even when Redis does not answer.
     """
 
     def __init__(self, redis: Redis, *, prefix: str, bot_id: int | str, rate: float) -> None:
@@ -262,9 +301,12 @@ class RedisSendLimiter:
         self._catch_up_us = round(min(CATCH_UP_SECONDS, interval) * 1_000_000)
         self._slot_key = f"{prefix}:delivery:{bot_id}:slot"
         self._ban_key = f"{prefix}:delivery:{bot_id}:ban"
+        self._overdraft_us = round(OVERDRAFT_SECONDS * 1_000_000)
         self._take_script = redis.register_script(_TAKE_SCRIPT)
+        self._overdraw_script = redis.register_script(_OVERDRAW_SCRIPT)
         self._ban_script = redis.register_script(_BAN_SCRIPT)
         self._gate = _PriorityGate(self._take)
+        self._local_ban_until = 0.0  # time.monotonic()
 
     async def _take(self) -> float:
         wait_us = await self._take_script(
@@ -272,12 +314,36 @@ class RedisSendLimiter:
         )
         return int(wait_us) / 1_000_000
 
+    async def _overdraw(self) -> float:
+        local = self._local_ban_until - time.monotonic()
+        if local > 0:
+            return local
+        try:
+            wait_us = await self._overdraw_script(
+                keys=[self._slot_key, self._ban_key],
+                args=[self._interval_us, self._catch_up_us, self._overdraft_us],
+            )
+        except Exception:  # a Redis hiccup must not keep a person from their answer
+            log.warning("send limiter could not count a reply; sending it anyway", exc_info=True)
+            return 0.0
+        return int(wait_us) / 1_000_000
+
     async def acquire(self, priority: int = Priority.INTERACTIVE) -> None:
-        await self._gate.acquire(priority)
+        if priority > Priority.INTERACTIVE:
+            await self._gate.acquire(priority)
+            return
+        while True:  # a ban can be extended while we wait it out
+            wait = await self._overdraw()
+            if wait <= 0:
+                return
+            await asyncio.sleep(wait)
 
     async def ban(self, seconds: float) -> None:
-        await self._ban_script(keys=[self._ban_key], args=[round(seconds * 1_000_000)])
-        self._gate.poke()
+        self._local_ban_until = max(self._local_ban_until, time.monotonic() + seconds)
+        try:
+            await self._ban_script(keys=[self._ban_key], args=[round(seconds * 1_000_000)])
+        finally:
+            self._gate.poke()
 
     async def banned_for(self) -> float:
         value = await self._redis.get(self._ban_key)
@@ -291,7 +357,9 @@ class RedisSendLimiter:
 
 
 class RateLimitMiddleware(BaseRequestMiddleware):
-    """Every sending Bot API call of the bot waits for a slot of the limiter first.
+    """Every sending Bot API call of the bot goes through the limiter first: a bulk send (under
+    `sending_as(REMINDER ... BROADCAST)`) waits for its slot; anything else is a reply to someone's
+    action (the default) and waits only while the token is banned.
 
     On 429 the token is banned for `retry_after` and the call is made again once the ban is over
     (at most `flood_retries` times, then TelegramRetryAfter is raised to the caller), so neither

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callbacks import BroadcastAction
 from bot.clock import Clock
+from bot.delivery.limiter import sending_as
 from bot.delivery.outbox import Outgoing, Priority, enqueue
 from bot.i18n import Translate, Translator
 from bot.services import broadcasts
@@ -154,12 +155,15 @@ class BroadcastProgress:
         t = self.translator.bind(state.lang)
         markup = stop_keyboard(t, state.id) if state.status == "sending" else None
         try:
-            await self.bot.edit_message_text(
-                text=progress_text(t, state),
-                chat_id=state.progress_chat_id,
-                message_id=state.progress_message_id,
-                reply_markup=markup,
-            )
+            # Not a reply to anyone's action: paced with the bulk sends, or frequent progress
+            # edits would overdraw the budget and starve the broadcast itself.
+            with sending_as(Priority.NOTIFICATION):
+                await self.bot.edit_message_text(
+                    text=progress_text(t, state),
+                    chat_id=state.progress_chat_id,
+                    message_id=state.progress_message_id,
+                    reply_markup=markup,
+                )
         except TelegramBadRequest as error:
             if "not modified" not in error.message:
                 log.warning(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher, F, Router
@@ -19,6 +22,7 @@ from bot.clock import FakeClock
 from bot.db.models import FsmRecord, ProcessedUpdate, User
 from bot.i18n import Translate, Translator
 from bot.middlewares import DUPLICATE, FSM_LANGUAGE_KEY
+from bot.routing import thread_pool_callbacks
 from tests.updates import UpdateFactory
 
 
@@ -287,3 +291,29 @@ async def test_flood_counters_in_redis(
         assert 0 < ttl <= 10_000
     finally:
         await redis.aclose()
+
+
+class _CountingExecutor(ThreadPoolExecutor):
+    def __init__(self) -> None:
+        super().__init__(max_workers=1)
+        self.submitted = 0
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.submitted += 1
+        return super().submit(fn, *args, **kwargs)
+
+
+async def test_filters_run_in_the_event_loop_not_in_threads(
+    make_dispatcher: Callable[..., Dispatcher], bot: Bot, updates: UpdateFactory
+) -> None:
+    dp = make_dispatcher()  # every router of the bot
+    assert thread_pool_callbacks(dp) == []
+    executor = _CountingExecutor()
+    asyncio.get_running_loop().set_default_executor(executor)
+    try:
+        for text in ("/help", "hello", "/frobnicate"):  # answers returned, not sent
+            await dp.feed_update(bot, updates.message(text))
+    finally:
+        executor.shutdown()
+    # Magic filters and FSM states would otherwise each cost a thread-pool round trip.
+    assert executor.submitted == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -128,23 +127,21 @@ async def test_poller_keeps_the_offset_at_an_update_to_retry(
     rig: Rig, updates: UpdateFactory
 ) -> None:
     poller = Poller(rig.bot, rig.intake)
-    stopping = asyncio.create_task(asyncio.Event().wait())
     first, second = updates.message("/count"), updates.message("/count", user_id=77)
     blocker = sqlite3.connect(rig.path, isolation_level=None)
     try:
         blocker.execute("BEGIN IMMEDIATE")
-        assert not await poller._handle_batch([first, second], stopping)
+        assert not await poller.handle([first, second])
         assert poller.offset == first.update_id
         blocker.execute("ROLLBACK")
-        assert await poller._handle_batch([first, second], stopping)
+        assert await poller.handle([first, second])
         assert poller.offset == second.update_id + 1
         assert rig.counter.calls == 2
         # After a crash Telegram hands the batch back to a new process: nothing runs twice.
         restarted = UpdateIntake(rig.dp, rig.bot, database_probe=rig.probe)
-        assert await Poller(rig.bot, restarted)._handle_batch([first, second], stopping)
+        assert await Poller(rig.bot, restarted).handle([first, second])
         assert rig.counter.calls == 2
     finally:
-        stopping.cancel()
         blocker.close()
 
 

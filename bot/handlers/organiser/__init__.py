@@ -2,8 +2,11 @@
 employer invitations.
 
 Everything here is for organisers only (ADMIN_IDS and the people they appointed): the role
-filter sits on this router, so any other person's command or button press, forged ones
-included, never reaches these handlers and ends in the fallback answers of the common router.
+filter guards every message and button handler of this router, so any other person's command
+or button press, forged ones included, never reaches these handlers and ends in the fallback
+answers of the common router. It is each handler's *last* check (`guard_handlers`): the role
+costs a database query, and the update of a student, who matches none of these commands,
+buttons or states, is then turned away without it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from bot.handlers.organiser import broadcast, console, invites, reload, stats
 from bot.handlers.organiser.menu import show_menus
+from bot.routing import guard_handlers
 from bot.services.organisers import is_organiser
 
 
@@ -38,8 +42,7 @@ class IsOrganiser(Filter):
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(F.chat.type == "private", IsOrganiser())
-    router.callback_query.filter(IsOrganiser())
+    router.message.filter(F.chat.type == "private")
     router.startup.register(show_menus)
     router.include_routers(
         broadcast.create_router(),
@@ -48,4 +51,5 @@ def create_router() -> Router:
         console.create_router(),
         invites.create_router(),
     )
+    guard_handlers(router, ("message", "callback_query"), IsOrganiser())
     return router

@@ -39,7 +39,6 @@ from typing import Any
 from sqlalchemy import insert
 
 from bot.bench.updates import (
-    UNCAPPED_SENDS,
     BotProcess,
     _no_pause,
     onboarding,
@@ -338,7 +337,7 @@ async def measure(
         admin = server.user("Organiser", language_code="en", started=True)
         bots = await start_bots(
             server, token=TOKEN, database_url=url, workdir=workdir, data_dir=data_dir,
-            extra_env={**UNCAPPED_SENDS, "ADMIN_IDS": str(admin.id)},
+            extra_env={"ADMIN_IDS": str(admin.id)},
         )  # fmt: skip
         bot: BotProcess = bots[0]
         try:

@@ -55,8 +55,11 @@ async def test_long_polling_has_no_server_to_ask() -> None:
 
 
 async def test_long_polling_is_asked_on_metrics_listen() -> None:
+    async def unhealthy(request: web.Request) -> web.Response:
+        return web.json_response({}, status=503)
+
     app = web.Application()
-    app.router.add_get("/healthz", lambda request: web.json_response({}, status=503))
+    app.router.add_get("/healthz", unhealthy)
     runner = web.AppRunner(app)
     await runner.setup()
     port = free_port()

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import sys
+
+log = logging.getLogger(__name__)
 
 
 class MigrationError(Exception):
@@ -21,21 +24,26 @@ class MigrationError(Exception):
 async def upgrade_apart(url: str, revision: str = "head") -> None:
     """`bot.db.migrate.upgrade(url, revision)` in a child process; raises MigrationError.
 
-    The URL reaches the child in its environment (DATABASE_URL), never on its command line; the
-    child's log lines go where this process's standard error goes.
+    The URL reaches the child in its environment (DATABASE_URL), never on its command line. The
+    child's log lines (what alembic did) are passed on to this process's log: at INFO, or at
+    ERROR when the child failed.
     """
     env = {**os.environ, "DATABASE_URL": url}
     child = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "db", "upgrade", revision,
-        env=env, stdin=asyncio.subprocess.DEVNULL,
+        env=env, stdin=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     try:
-        code = await child.wait()
+        _, errors = await child.communicate()
     except BaseException:
         # Cancelled (the bot is stopping): the child must not outlive the bot.
         with contextlib.suppress(ProcessLookupError):
             child.kill()
         await child.wait()
         raise
+    code = child.returncode
+    level = logging.INFO if code == 0 else logging.ERROR
+    for line in errors.decode(errors="replace").splitlines():
+        log.log(level, "migrations: %s", line)
     if code != 0:
         raise MigrationError(f"`python -m bot db upgrade {revision}` failed (exit status {code})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -30,8 +31,12 @@ async def test_upgrade_apart_brings_an_empty_database_to_head(tmp_path: Path) ->
     assert await current_revision(url) == head_revision()
 
 
-async def test_upgrade_apart_reports_a_failing_child(tmp_path: Path) -> None:
+async def test_upgrade_apart_reports_a_failing_child(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     # A directory where the database file should be: the child cannot open it.
     (tmp_path / "taken.sqlite3").mkdir()
-    with pytest.raises(MigrationError):
+    with caplog.at_level(logging.INFO, logger="bot.db.apart"), pytest.raises(MigrationError):
         await upgrade_apart(f"sqlite+aiosqlite:///{tmp_path / 'taken.sqlite3'}")
+    # What the child said reaches this process's log, as errors.
+    assert any(r.levelno == logging.ERROR for r in caplog.records if r.name == "bot.db.apart")

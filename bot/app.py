@@ -49,8 +49,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.client import BotApiSession
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.db.apart import upgrade_apart
 from bot.db.engine import create_engine, create_sessionmaker
-from bot.db.migrate import upgrade
 from bot.delivery.limiter import SendLimiter, create_limiter, limit_bot
 from bot.delivery.progress import BroadcastProgress
 from bot.delivery.worker import DeliveryConfig, OutboxWorker
@@ -319,7 +319,8 @@ async def run(
     clock = clock or SystemClock()
     stop = stop or asyncio.Event()
     _stop_on_signals(stop)
-    await upgrade(settings.database_url)
+    # In a child process: alembic would otherwise stay in this process's memory (bot.db.apart).
+    await upgrade_apart(settings.database_url)
     engine = create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None

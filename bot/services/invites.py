@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Invitation, Representative, User
-from bot.services import audit
+from bot.services import audit, lead_cards
 
 TOKEN_PREFIX = "inv_"
 """Tokens start with it, so that /start tells an invitation from a student's source payload."""
@@ -279,11 +279,12 @@ async def revoke_representative(
     session: AsyncSession, org: str, user_id: int, *, actor_id: int, now: datetime
 ) -> bool:
     """Take `user_id`'s binding to `org` away; False if they do not represent `org` (a stale or
-    forged button). Leads stay with the organisation."""
+    forged button). Leads stay with the organisation; cards queued for them are not sent."""
     row = await session.get(Representative, user_id)
     if row is None or row.org_slug != org:
         return False
     await session.delete(row)
+    await lead_cards.forget_cards_of(session, user_id)
     await audit.record(
         session,
         actor_id=actor_id,

@@ -196,6 +196,23 @@ async def forget_cards(session: AsyncSession, org: str, user_id: int) -> None:
     )
 
 
+async def forget_cards_of(session: AsyncSession, rep_id: int) -> int:
+    """A representative was removed: the lead cards and CVs queued for them and not yet claimed
+    by a worker are not sent (they no longer may see the organisation's leads). Returns how many
+    were cancelled."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.chat_id == rep_id,
+            OutboxMessage.kind.in_((KIND_CARD, KIND_CV)),
+            OutboxMessage.status == "pending",
+        )
+        .values(status="cancelled", last_error="cancelled", claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def announce_withdrawal(
     session: AsyncSession, user_id: int, orgs: Iterable[str], *, cards: LeadCards, now: datetime
 ) -> int:

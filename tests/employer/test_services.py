@@ -8,15 +8,17 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import FakeClock
 from bot.config import Settings, SettingsError
-from bot.db.models import ContactShare, StudentMatch, User
+from bot.db.models import ContactShare, OutboxMessage, StudentMatch, User
+from bot.delivery.outbox import Outgoing, Priority, enqueue
 from bot.handlers.employer.menu import EMPLOYER_MENU
 from bot.i18n import Translator
 from bot.services import invites
-from bot.services.lead_cards import active_representatives, org_counts
+from bot.services.lead_cards import KIND_CARD, KIND_CV, active_representatives, org_counts
 from bot.services.personal_data import export_student_data
 
 ORGS = ("ghalam", "rcsc")
@@ -127,6 +129,35 @@ async def test_representatives_listed_and_revoked(session: AsyncSession, clock: 
     user.is_active = False  # blocked the bot: no cards for them
     assert await active_representatives(session, "ghalam") == []
     assert await active_representatives(session, "rcsc") == [(3, None)]
+
+
+async def test_a_removed_representative_gets_no_queued_card(
+    session: AsyncSession, clock: FakeClock
+) -> None:
+    await _people(session, clock, 1, 2)
+    for user_id in (1, 2):
+        made = await invites.create_invitation(
+            session, "ghalam", organisations=ORGS, created_by=None, ttl=WEEK, now=clock.now()
+        )
+        await invites.accept_invitation(session, made.token, user_id, now=clock.now())
+    payload = {"method": "sendMessage", "text": "a lead"}
+    for kind in (KIND_CARD, KIND_CV):
+        await enqueue(
+            session,
+            [Outgoing(1, payload), Outgoing(2, payload)],
+            kind=kind,
+            ref="ghalam:7",
+            priority=Priority.NOTIFICATION,
+            now=clock.now(),
+        )
+    assert await invites.revoke_representative(session, "ghalam", 1, actor_id=99, now=clock.now())
+    rows = (await session.scalars(select(OutboxMessage))).all()
+    assert sorted((r.chat_id, r.kind, r.status) for r in rows) == [
+        (1, KIND_CARD, "cancelled"),
+        (1, KIND_CV, "cancelled"),
+        (2, KIND_CARD, "pending"),
+        (2, KIND_CV, "pending"),
+    ]
 
 
 async def test_org_counts_are_anonymous_figures(session: AsyncSession, clock: FakeClock) -> None:

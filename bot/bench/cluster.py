@@ -46,8 +46,6 @@ from bot.bench.updates import (
 from bot.fakeapi.server import FakeTelegramServer, Timings
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
-# As in bot.bench.updates: the bot's own send budget must not be what is measured.
-SENDS = {"DELIVERY_RATE": "1000", "PAID_BROADCAST": "true"}
 
 
 @dataclass
@@ -112,7 +110,7 @@ async def _fairbot(
     cpus: set[int] | None,
 ) -> tuple[Figures, str]:
     """Run the journey saturated and at human pace against `count` processes."""
-    env = dict(SENDS)
+    env: dict[str, str] = {}
     async with contextlib.AsyncExitStack() as stack:
         if database == "postgres":
             url = await stack.enter_async_context(temporary_postgres())
@@ -154,7 +152,6 @@ async def cluster_bench(
         )
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     result.notes.append(f"1-minute load average at start: {load:.2f}")
-    result.notes.append("fairbot ran with DELIVERY_RATE=1000 PAID_BROADCAST=true")
     database = "postgres" if postgres else "sqlite"
     shared = "PostgreSQL + Redis" if postgres else "SQLite + Redis"
     configs = [

@@ -30,17 +30,15 @@ import aiohttp
 from redis.asyncio import Redis
 
 from bot.bench.updates import (
-    ECHO_TOKEN,
     FAIRBOT_TOKEN,
     THINK_SECONDS,
     BotProcess,
     Figures,
     _cpu_split,
     _drive,
-    echo,
+    echo_baseline,
     onboarding,
     start_bots,
-    start_echo_bot,
     temporary_postgres,
 )
 from bot.fakeapi.server import FakeTelegramServer, Timings
@@ -163,14 +161,7 @@ async def cluster_bench(
     with tempfile.TemporaryDirectory(prefix="fairbot-bench-") as tmp:
         workdir = Path(tmp)
         async with FakeTelegramServer(timings=timings) as server:
-            echo_bot = await start_echo_bot(server, workdir, bot_cpus)
-            try:
-                echo_sat = await _drive(server, echo, students=students, token=ECHO_TOKEN,
-                                        human=False, seed=1)  # fmt: skip
-                echo_human = await _drive(server, echo, students=students, token=ECHO_TOKEN,
-                                          human=True, seed=2)  # fmt: skip
-            finally:
-                await echo_bot.stop()
+            echo_sat, echo_human = await echo_baseline(server, workdir, students, bot_cpus)
             result.rows.append(("echo baseline", Figures("echo", echo_sat, echo_human)))
             for name, count, db, redis_url in configs:
                 figures, tail = await _fairbot(

@@ -410,6 +410,22 @@ def _cpu_split() -> tuple[set[int] | None, set[int] | None]:
     return {available[0]}, {available[1]}
 
 
+async def echo_baseline(
+    server: FakeTelegramServer, workdir: Path, students: int, cpus: set[int] | None
+) -> tuple[LoadReport, LoadReport]:
+    """The bare aiogram echo bot driven by the same students, saturated then at a human pace:
+    the baseline every `bench updates` run prints beside fairbot."""
+    echo_bot = await start_echo_bot(server, workdir, cpus)
+    try:
+        saturated = await _drive(server, echo, students=students, token=ECHO_TOKEN,
+                                 human=False, seed=1)  # fmt: skip
+        human = await _drive(server, echo, students=students, token=ECHO_TOKEN,
+                             human=True, seed=2)  # fmt: skip
+    finally:
+        await echo_bot.stop()
+    return saturated, human
+
+
 async def _drive(
     server: FakeTelegramServer,
     conversation: Callable[[SimUser, Steps, Pause], Awaitable[None]],
@@ -440,14 +456,7 @@ async def bench(students: int = 100, *, postgres: bool = False) -> BenchResult:
     with tempfile.TemporaryDirectory(prefix="fairbot-bench-") as tmp:
         workdir = Path(tmp)
         async with FakeTelegramServer(timings=timings) as server:
-            echo_bot = await start_echo_bot(server, workdir, bot_cpus)
-            try:
-                echo_sat = await _drive(server, echo, students=students, token=ECHO_TOKEN,
-                                        human=False, seed=1)  # fmt: skip
-                echo_human = await _drive(server, echo, students=students, token=ECHO_TOKEN,
-                                          human=True, seed=2)  # fmt: skip
-            finally:
-                await echo_bot.stop()
+            echo_sat, echo_human = await echo_baseline(server, workdir, students, bot_cpus)
             async with contextlib.AsyncExitStack() as stack:
                 if postgres:
                     url = await stack.enter_async_context(temporary_postgres())

@@ -46,6 +46,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import lazy_types
 from bot.client import BotApiSession
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -333,6 +334,7 @@ async def run(
         lock_seconds=settings.fsm_lock_seconds,
     )
     translator = Translator()
+    lazy_types.warm_up()  # the models of an update, before the first one arrives
     dp = build_dispatcher(
         settings, sessionmaker=sessionmaker, clock=clock, fsm=fsm, redis=redis,
         translator=translator, fair=fair_store,

@@ -12,9 +12,16 @@ from collections.abc import Callable, Sequence
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _lazy(target: str) -> Handler:
+def _lazy(target: str, *, bot_stack: bool = True) -> Handler:
+    """`bot_stack`: the command loads aiogram, whose types are then built on first use
+    (bot.lazy_types) instead of all at import."""
+
     def call(args: argparse.Namespace) -> int:
         module_name, _, func_name = target.partition(":")
+        if bot_stack:
+            from bot import lazy_types
+
+            lazy_types.install()
         func: Handler = getattr(importlib.import_module(module_name), func_name)
         return func(args)
 
@@ -57,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check-data", help="validate the data files organisers edit")
     check.add_argument("dir", nargs="?", help="data directory (default: $DATA_DIR or data/)")
-    check.set_defaults(handler=_lazy("bot.datacheck:check_data"))
+    check.set_defaults(handler=_lazy("bot.datacheck:check_data", bot_stack=False))
 
     match = commands.add_parser("match", help="match a student's text against the exhibitors")
     match.add_argument("text", nargs="*", help="what the student says about their interests")
@@ -70,13 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
         help='read JSON lines {"text": ..., "lang": ...} on stdin, write one JSON line each',
     )
     match.add_argument("--data", help="data directory (default: $DATA_DIR or data/)")
-    match.set_defaults(handler=_lazy("bot.matching_cli:match"))
+    match.set_defaults(handler=_lazy("bot.matching_cli:match", bot_stack=False))
 
     evaluate = commands.add_parser("eval", help="measure matching quality on labelled cases")
     evaluate.add_argument("files", nargs="*", help="case files (default: tests/eval/*.yaml)")
     evaluate.add_argument("--misses", action="store_true", help="list the cases it gets wrong")
     evaluate.add_argument("--data", help="data directory (default: $DATA_DIR or data/)")
-    evaluate.set_defaults(handler=_lazy("bot.matching_cli:eval_command"))
+    evaluate.set_defaults(handler=_lazy("bot.matching_cli:eval_command", bot_stack=False))
 
     stats = commands.add_parser(
         "stats", help="the fair's statistics, as /stats shows them (uses DATABASE_URL)"
@@ -108,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--profiles", type=_positive, default=100_000, help="profiles to re-match in bulk"
     )
     bench_match.add_argument("--data", help="data directory (default: $DATA_DIR or data/)")
-    bench_match.set_defaults(handler=_lazy("bot.bench.match:run"))
+    bench_match.set_defaults(handler=_lazy("bot.bench.match:run", bot_stack=False))
     bench_updates = benches.add_parser(
         "updates",
         help="students onboarding through the fake Telegram: updates/s and latency vs an echo bot",

@@ -16,8 +16,10 @@ which is where pydantic looks when it builds the model later. The names are the 
 own loop resolves against, and a module's own names are never replaced, so the models that get
 built are the same; only the moment changes. An `Update` and what the bot sends cost ~4 MB instead.
 
-`install()` must run before anything imports `aiogram.types` (`bot/__init__.py` calls it); if
-aiogram was imported first it does nothing, and the types are built eagerly as usual.
+`install()` must run before anything imports `aiogram.types`: the `fairbot` command calls it
+before loading a command that uses aiogram (bot/cli.py), and so does the test suite
+(tests/__init__.py). If aiogram was imported first it does nothing, and the types are built
+eagerly as usual.
 tests/core/test_lazy_types.py builds every type and method lazily in a fresh interpreter and
 compares their schemas with aiogram's eager build.
 """

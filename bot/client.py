@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, cast
 
 from aiogram import Bot
@@ -76,7 +75,7 @@ class BotApiSession(AiohttpSession):
         self,
         bot: Bot,
         method: TelegramMethod[TelegramType],
-        timeout: int | None = None,
+        timeout: int | None = None,  # noqa: ASYNC109 - aiogram's signature
     ) -> TelegramType:
         body = self.json_body(bot, method)
         if body is None:
@@ -91,7 +90,7 @@ class BotApiSession(AiohttpSession):
                 timeout=self.timeout if timeout is None else timeout,
             ) as resp:
                 raw_result = await resp.text()
-        except asyncio.TimeoutError as error:
+        except TimeoutError as error:
             raise TelegramNetworkError(method=method, message="Request timeout error") from error
         except ClientError as error:
             message = f"{type(error).__name__}: {error}"

@@ -44,7 +44,8 @@ async def test_a_message_with_a_keyboard_goes_as_json_and_arrives_whole(
         user.id, "<b>Hello</b> & 'Сәлем'", reply_markup=keyboard, disable_notification=False
     )
 
-    assert isinstance(sent, Message) and sent.text == "Hello & 'Сәлем'"
+    assert isinstance(sent, Message)
+    assert sent.text == "Hello & 'Сәлем'"
     (request,) = server.requests.by_method["sendMessage"]
     assert request.content_type == "application/json"
     assert request.params["chat_id"] == user.id  # a number, not the text of a form field
@@ -80,7 +81,8 @@ async def test_errors_keep_their_meaning_in_json_requests(
     with pytest.raises(TelegramForbiddenError):
         await api_bot.send_message(stranger.id, "hi")
     (request,) = server.requests.by_method["sendMessage"]
-    assert request.content_type == "application/json" and request.status == 403
+    assert request.content_type == "application/json"
+    assert request.status == 403
 
 
 def test_answer_models_of_the_common_methods_are_built_once_and_kept() -> None:

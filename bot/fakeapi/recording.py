@@ -34,6 +34,7 @@ class RecordedRequest:
     during_ban: bool = False
     fault: int | str | None = None  # the injected fault that answered it, if any
     source: str = "http"  # or "webhook-response": a method returned in a webhook answer
+    content_type: str = ""  # of the request's body: application/json, multipart/form-data, …
     result: Any = field(default=None, repr=False)
 
     @property

@@ -645,7 +645,10 @@ class FakeTelegramServer:
             self.stats.errors[404] += 1
             return self._response(404, not_found().body())
         try:
-            status, body = await self._dispatch(account, method, values, files)
+            content_type = request.content_type if request.body_exists else ""
+            status, body = await self._dispatch(
+                account, method, values, files, content_type=content_type
+            )
         except _ConnectionDropped:
             if request.transport is not None:
                 request.transport.abort()
@@ -692,9 +695,16 @@ class FakeTelegramServer:
         files: dict[str, Upload],
         *,
         source: str = "http",
+        content_type: str = "",
     ) -> tuple[int, dict[str, Any]]:
         record = RecordedRequest(
-            method, values, account.id, time.time(), time.monotonic(), source=source
+            method,
+            values,
+            account.id,
+            time.time(),
+            time.monotonic(),
+            source=source,
+            content_type=content_type,
         )
         self.requests.record(record)
         self.stats.requests[method] += 1

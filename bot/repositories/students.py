@@ -17,12 +17,16 @@ from bot.db.models import (
 )
 
 
+def pin(session: AsyncSession, profile: StudentProfile) -> None:
+    """The identity map holds rows weakly: keep this one for the session's life, so the next
+    look-up in the same update is not another SELECT."""
+    session.info.setdefault("pinned", {})[(StudentProfile, profile.user_id)] = profile
+
+
 async def get_profile(session: AsyncSession, user_id: int) -> StudentProfile | None:
     profile = await session.get(StudentProfile, user_id)
     if profile is not None:
-        # The identity map holds rows weakly: keep this one for the session's life, so the next
-        # look-up in the same update is not another SELECT.
-        session.info.setdefault("pinned", {})[(StudentProfile, user_id)] = profile
+        pin(session, profile)
     return profile
 
 

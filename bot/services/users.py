@@ -24,7 +24,7 @@ async def known_user(session: AsyncSession, contact: FirstContact, *, now: datet
 
     A person who had blocked the bot and writes again is reachable again.
     """
-    user = await users_repo.get_user(session, contact.user_id)
+    user = await users_repo.get_user_and_profile(session, contact.user_id)
     if user is None:
         return await users_repo.add_user(session, contact.user_id, now=now)
     if not user.is_active:

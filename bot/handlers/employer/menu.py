@@ -27,8 +27,9 @@ EMPLOYER_MENU: tuple[tuple[str, str], ...] = (
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(IsRepresentative())
-    router.message.register(welcome_back, CommandStart())
+    # The role check is the handler's last filter, not the router's: a router filter would query
+    # the representatives table for every message any student sends.
+    router.message.register(welcome_back, CommandStart(), IsRepresentative())
     return router
 
 

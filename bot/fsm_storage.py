@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from aiogram.exceptions import DataNotDictLikeError
@@ -26,6 +27,7 @@ from redis.exceptions import LockNotOwnedError
 from sqlalchemy import Table, bindparam, delete, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.db.models import FsmRecord
@@ -41,37 +43,72 @@ def fsm_key_builder(prefix: str = "fsm") -> KeyBuilder:
     )
 
 
-_CACHE = "fsm_records"  # session.info key: record key -> (state, data) read or written
+_CACHE = "fsm_records"  # session.info key: the session's FsmRecords (below)
 
 # Statements built once: SQLAlchemy then finds their compiled form without walking them again.
 _SELECT_RECORD = select(FsmRecord.state, FsmRecord.data).where(
     FsmRecord.key == bindparam("record_key")
 )
+_DELETE_RECORD = delete(FsmRecord).where(FsmRecord.key == bindparam("record_key"))
+
+Record = tuple[str | None, dict[str, Any]]  # (state, data); (None, {}) is "no record"
+NO_RECORD: Record = (None, {})
 
 
 @functools.cache
-def _upsert(dialect: str, fields: frozenset[str]) -> Any:
-    """INSERT ... ON CONFLICT DO UPDATE of `fields` (and the time), for one dialect."""
+def _upsert(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT DO UPDATE of state, data and the time, for one dialect."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = cast(Table, FsmRecord.__table__)
     statement = insert(table)
-    changed = {name: statement.excluded[name] for name in sorted(fields)}
     return statement.on_conflict_do_update(
         index_elements=[table.c.key],
-        set_={**changed, "updated_at": statement.excluded.updated_at},
+        set_={name: statement.excluded[name] for name in ("state", "data", "updated_at")},
     )
 
 
-def _cache(session: AsyncSession) -> dict[str, tuple[str | None, dict[str, Any]]]:
-    cache: dict[str, tuple[str | None, dict[str, Any]]] | None = session.info.get(_CACHE)
-    if cache is None:
-        cache = session.info[_CACHE] = {}
+class FsmRecords:
+    """The FSM records one session has read and written.
 
-        @event.listens_for(session.sync_session, "after_soft_rollback")
-        def _forget(*_: Any) -> None:
-            cache.clear()
+    A record is read once per session; writes change only `current` and are written to the
+    database once, just before the transaction commits (SQLAlchemy's `before_commit`, which runs
+    inside the commit: the write commits or rolls back with the rest of the update). Handlers
+    often set the state and then the data, or write what was already there: one statement at the
+    most per record and update, none when nothing changed.
+    """
 
-    return cache
+    def __init__(self, session: AsyncSession, now: Callable[[], datetime]) -> None:
+        self.current: dict[str, Record] = {}
+        self.stored: dict[str, Record] = {}  # as the database has it
+        self._now = now
+        sync_session = session.sync_session
+        event.listen(sync_session, "before_commit", self._write_changes)
+        event.listen(sync_session, "after_soft_rollback", self._forget)
+
+    def _forget(self, *_: Any) -> None:
+        self.current.clear()
+        self.stored.clear()
+
+    def _write_changes(self, sync_session: Session) -> None:
+        changed = [key for key, record in self.current.items() if record != self.stored[key]]
+        if not changed:
+            return
+        upsert = _upsert(sync_session.get_bind().dialect.name)
+        for key in changed:
+            state, data = record = self.current[key]
+            if record == NO_RECORD:
+                sync_session.execute(_DELETE_RECORD, {"record_key": key})
+            else:
+                values = {"key": key, "state": state, "data": data, "updated_at": self._now()}
+                sync_session.execute(upsert, values)
+            self.stored[key] = (state, dict(data))
+
+
+def _records(session: AsyncSession, clock: Clock) -> FsmRecords:
+    records: FsmRecords | None = session.info.get(_CACHE)
+    if records is None:
+        records = session.info[_CACHE] = FsmRecords(session, clock.now)
+    return records
 
 
 class DatabaseStorage(BaseStorage):
@@ -105,46 +142,32 @@ class DatabaseStorage(BaseStorage):
     def _key(self, key: StorageKey) -> str:
         return self._key_builder.build(key)
 
-    async def _record(
-        self, session: AsyncSession, record_key: str
-    ) -> tuple[str | None, dict[str, Any]] | None:
-        """(state, data) of a record in the update's session; None if the database has none."""
-        cache = _cache(session)
-        if record_key in cache:
-            return cache[record_key]
+    async def _record(self, session: AsyncSession, record_key: str) -> Record:
+        """(state, data) of a record as this session sees it; NO_RECORD if there is none."""
+        records = _records(session, self._clock)
+        found = records.current.get(record_key)
+        if found is not None:
+            return found
         row = (await session.execute(_SELECT_RECORD, {"record_key": record_key})).one_or_none()
-        if row is None:
-            cache[record_key] = (None, {})  # known to be absent for the rest of the update
-            return None
-        found = cache[record_key] = (row.state, dict(row.data or {}))
+        found = NO_RECORD if row is None else (row.state, dict(row.data or {}))
+        records.stored[record_key] = found
+        records.current[record_key] = (found[0], dict(found[1]))
         return found
 
-    async def _read(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
-        record_key = self._key(key)
+    async def _read(self, key: StorageKey) -> Record:
         async with self._session() as session:
-            found = await self._record(session, record_key)
-        return found if found is not None else (None, {})
+            return await self._record(session, self._key(key))
 
     async def _write(self, key: StorageKey, **values: Any) -> None:
-        """Set `state` and/or `data` of a record; a record left with neither is deleted."""
+        """Set `state` and/or `data` of a record (written at commit; a record left with
+        neither is deleted)."""
         record_key = self._key(key)
         async with self._session() as session:
-            current = await self._record(session, record_key)
-            merged: dict[str, Any] = {"state": None, "data": {}}
-            if current is not None:
-                merged = {"state": current[0], "data": current[1]}
-            merged.update(values)
-            cache = _cache(session)
-            if merged["state"] is None and not merged["data"]:
-                cache[record_key] = (None, {})
-                if current is not None:
-                    await session.execute(delete(FsmRecord).where(FsmRecord.key == record_key))
-                return
-            cache[record_key] = (merged["state"], dict(merged["data"]))
-            statement = _upsert(session.get_bind().dialect.name, frozenset(values))
-            await session.execute(
-                statement, {"key": record_key, "updated_at": self._clock.now(), **merged}
-            )
+            state, data = await self._record(session, record_key)
+            state = values.get("state", state)
+            data = dict(values.get("data", data))
+            records = _records(session, self._clock)
+            records.current[record_key] = NO_RECORD if state is None and not data else (state, data)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         await self._write(key, state=state.state if isinstance(state, State) else state)

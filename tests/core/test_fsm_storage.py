@@ -155,3 +155,57 @@ async def test_database_storage_reads_once_per_update_and_forgets_on_rollback(
         finally:
             current_session.reset(token)
             event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+
+async def test_database_storage_writes_a_record_once_per_update_and_only_if_it_changed(
+    sessionmaker: async_sessionmaker[AsyncSession], clock: FakeClock
+) -> None:
+    storage = DatabaseStorage(sessionmaker, clock)
+    writes: list[str] = []
+
+    def record(*args: object) -> None:
+        statement = str(args[2]).lstrip().upper()
+        if statement.startswith(("INSERT", "UPDATE", "DELETE")):
+            writes.append(statement.split()[0])
+
+    async def update(*steps: tuple[str, object]) -> list[str]:
+        writes.clear()
+        async with sessionmaker() as session:
+            token = current_session.set(session)
+            try:
+                for name, value in steps:
+                    if name == "state":
+                        await storage.set_state(KEY, value)  # type: ignore[arg-type]
+                    elif name == "clear":
+                        await storage.set_state(KEY, None)
+                        await storage.set_data(KEY, {})
+                    else:
+                        await storage.update_data(KEY, value)  # type: ignore[arg-type]
+                await session.commit()
+            finally:
+                current_session.reset(token)
+        return list(writes)
+
+    engine = sessionmaker.kw["bind"]
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        # state, then data, then the state again: one statement at the commit
+        steps = [("state", Onboarding.language), ("data", {"lang": "kk"})]
+        assert await update(*steps, ("state", Onboarding.interests)) == ["INSERT"]
+        assert await storage.get_state(KEY) == "Onboarding:interests"
+        assert await storage.get_data(KEY) == {"lang": "kk"}
+        # what is already there: nothing written
+        assert await update(("state", Onboarding.interests), ("data", {"lang": "kk"})) == []
+        # a change and its undoing within one update: nothing written either
+        steps = [("state", Onboarding.language), ("state", Onboarding.interests)]
+        assert await update(*steps) == []
+        # no state, the data kept: the row stays, changed
+        assert await update(("state", None)) == ["INSERT"]
+        assert await storage.get_data(KEY) == {"lang": "kk"}
+        # cleared: the row goes, once
+        assert await update(("clear", None)) == ["DELETE"]
+        assert await update(("clear", None)) == []
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+    assert await storage.get_state(KEY) is None
+    assert await storage.get_data(KEY) == {}

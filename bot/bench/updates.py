@@ -49,6 +49,7 @@ from bot.fakeapi.users import BotMessage, SimUser
 
 REPO = Path(__file__).resolve().parents[2]
 ECHO_TOKEN = "7000000002:FAKE-echo-baseline-token"
+ECHO_DB_TOKEN = "7000000004:FAKE-echo-with-a-database"
 FAIRBOT_TOKEN = "7000000003:FAKE-fairbot-under-test"
 THINK_SECONDS = (0.5, 2.0)
 READY_TIMEOUT = 60.0
@@ -209,18 +210,61 @@ async def main(base, token):
 asyncio.run(main(sys.argv[1], sys.argv[2]))
 """
 
+# The echo bot plus the least a bot that keeps anything durable does per update: one SQLAlchemy
+# async transaction with one INSERT, on fairbot's engine (bot.db.engine), before the answer.
+ECHO_DB_MAIN = """
+import asyncio, sys
+from aiogram import Bot, Dispatcher, F
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import Message, Update
+from sqlalchemy import BigInteger, Column, MetaData, Table, Text, insert
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from bot.db.engine import create_engine
+
+log = Table("echo_log", MetaData(), Column("update_id", BigInteger, primary_key=True),
+            Column("chat_id", BigInteger), Column("text", Text))
+
+async def main(base, token, url):
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(log.metadata.create_all)
+    sessions = async_sessionmaker(engine)
+    bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(base)))
+    dp = Dispatcher()
+
+    @dp.message(F.text)
+    async def echo(message: Message, event_update: Update) -> None:
+        async with sessions.begin() as session:
+            await session.execute(insert(log).values(
+                update_id=event_update.update_id, chat_id=message.chat.id, text=message.text))
+        await message.answer(message.text, parse_mode=None)
+
+    await dp.start_polling(bot, handle_signals=True)
+    await engine.dispose()
+
+asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3]))
+"""
+
 
 async def start_echo_bot(
-    server: FakeTelegramServer, workdir: Path, cpus: set[int] | None = None
+    server: FakeTelegramServer,
+    workdir: Path,
+    cpus: set[int] | None = None,
+    *,
+    database_url: str | None = None,
 ) -> BotProcess:
-    """The baseline: a bare aiogram echo bot (no database, no middlewares) polling `server`."""
-    account = server.account(ECHO_TOKEN)
+    """The baseline: a bare aiogram echo bot (no database, no middlewares) polling `server`;
+    with `database_url`, the echo bot writing one row per update there first (ECHO_DB_TOKEN)."""
+    token = ECHO_TOKEN if database_url is None else ECHO_DB_TOKEN
+    account = server.account(token)
     account.polled.clear()
-    log_path = workdir / "echo.log"
+    log_path = workdir / ("echo.log" if database_url is None else "echo-db.log")
+    code, args = (ECHO_MAIN, []) if database_url is None else (ECHO_DB_MAIN, [database_url])
     log = log_path.open("wb")
     try:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", ECHO_MAIN, server.base_url, ECHO_TOKEN,
+            sys.executable, "-c", code, server.base_url, token, *args,
             cwd=REPO, stdout=log, stderr=asyncio.subprocess.STDOUT,
         )  # fmt: skip
     finally:
@@ -229,7 +273,7 @@ async def start_echo_bot(
         with contextlib.suppress(OSError, AttributeError):
             os.sched_setaffinity(process.pid, cpus)
     bot = BotProcess(process, log_path)
-    await _wait_ready(server, ECHO_TOKEN, [bot], webhook=False)
+    await _wait_ready(server, token, [bot], webhook=False)
     return bot
 
 
@@ -345,7 +389,12 @@ class BenchResult:
     echo: Figures
     fairbot: Figures
     core_floor: LoadReport
+    database_floor: LoadReport
     notes: list[str] = field(default_factory=list)
+
+    def _of_echo(self, report: LoadReport) -> str:
+        echo = self.echo.saturated.updates_per_second
+        return f"{report.updates_per_second / echo * 100:.0f}%" if echo else "?"
 
     def summary(self) -> str:
         ratio = (
@@ -361,6 +410,9 @@ class BenchResult:
             f"  echo baseline  {self.echo.line(self.echo.saturated)}",
             f"  fairbot        {self.fairbot.line(self.fairbot.saturated)}",
             f"  fairbot /help  {self.fairbot.line(self.core_floor)}  <- the core alone, no journey",
+            f"  echo + DB      {self.echo.line(self.database_floor)}  <- "
+            f"{self._of_echo(self.database_floor)} of echo: the echo bot with one SQLAlchemy "
+            "transaction (one INSERT) per update",
             f"human pace (think {THINK_SECONDS[0]}-{THINK_SECONDS[1]} s before each step):",
             f"  echo baseline  {self.echo.line(self.echo.human)}",
             f"  fairbot        {self.fairbot.line(self.fairbot.human)}",
@@ -426,6 +478,23 @@ async def echo_baseline(
     return saturated, human
 
 
+async def echo_with_database(
+    server: FakeTelegramServer,
+    workdir: Path,
+    database_url: str,
+    students: int,
+    cpus: set[int] | None,
+) -> LoadReport:
+    """The echo bot writing one row per update to `database_url`, saturated: what a durable
+    write per update costs on this database before any bot logic."""
+    bot = await start_echo_bot(server, workdir, cpus, database_url=database_url)
+    try:
+        return await _drive(server, echo, students=students, token=ECHO_DB_TOKEN,
+                            human=False, seed=6)  # fmt: skip
+    finally:
+        await bot.stop()
+
+
 async def _drive(
     server: FakeTelegramServer,
     conversation: Callable[[SimUser, Steps, Pause], Awaitable[None]],
@@ -468,6 +537,8 @@ async def bench(students: int = 100, *, postgres: bool = False) -> BenchResult:
                     server, token=FAIRBOT_TOKEN, database_url=url, workdir=workdir, cpus=bot_cpus,
                 )  # fmt: skip
                 try:
+                    database_floor = await echo_with_database(server, workdir, url, students,
+                                                              bot_cpus)  # fmt: skip
                     floor = await _drive(server, help_only, students=students,
                                          token=FAIRBOT_TOKEN, human=False, seed=5)  # fmt: skip
                     bot_sat = await _drive(server, onboarding, students=students,
@@ -485,6 +556,7 @@ async def bench(students: int = 100, *, postgres: bool = False) -> BenchResult:
         Figures("echo", echo_sat, echo_human),
         Figures("fairbot", bot_sat, bot_human),
         floor,
+        database_floor,
         notes,
     )
 

@@ -57,7 +57,8 @@ class ReminderScheduler:
 
     `start()` copies the schedule in force into the database (telling subscribers of sessions
     that changed while the bot was stopped), sends what fell due meanwhile, and plans timers.
-    `on_replace` is the FairDataStore listener for reloads. `fire()` is what every timer calls.
+    `on_replace` is the FairDataStore listener for reloads made in this process, `on_follow` the
+    one for reloads of other processes adopted here. `fire()` is what every timer calls.
     """
 
     def __init__(
@@ -166,8 +167,19 @@ class ReminderScheduler:
         )
 
     async def on_replace(self, old: FairData, new: FairData) -> None:
-        """Reload: moved and cancelled sessions are told, timers follow the new schedule."""
+        """Reload made here: moved and cancelled sessions are told, timers follow the new schedule.
+
+        Runs after the reload's transaction committed (never inside another transaction: `sync`
+        takes one of its own)."""
         await self.sync()
+        await self.replan()
+        await self.fire()
+
+    async def on_follow(self, old: FairData, new: FairData) -> None:
+        """Another process's reload adopted here: that process copied the schedule into the
+        database and told the subscribers (once for all); this one only re-plans its timers from
+        the database. Should it look before that process's copy committed, the next sweep
+        re-plans (within REMINDER_SWEEP_SECONDS)."""
         await self.replan()
         await self.fire()
 

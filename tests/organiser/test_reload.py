@@ -22,8 +22,7 @@ async def test_valid_data_comes_into_force(console: Console, data_dir: Path) -> 
     reply = await console.admin.next_message()
 
     assert reply.text == (
-        "🔄 Data reloaded: 48 topics, 7 organisations.\n"
-        "The other bot processes follow within 5 s."
+        "🔄 Data reloaded: 48 topics, 7 organisations.\nThe other bot processes follow within 5 s."
     )
     assert console.fair.current is not before
     assert console.fair.current.catalogue.exhibitors["ghalam"].name.en == "Ghalam Space LLP"

@@ -211,7 +211,8 @@ async def test_a_reload_on_one_process_comes_into_force_on_the_other(
     assert warnings == []  # same files everywhere
     async with b.sessionmaker() as session:
         row = await session.get(DataVersion, 1)
-    assert row is not None and row.version == 1
+    assert row is not None
+    assert row.version == 1
     assert row.reloaded_by == cluster.console.admin.id
 
 
@@ -227,11 +228,13 @@ async def test_invalid_files_on_the_other_process_keep_its_data(
         await reload(cluster.console)
         assert a.store.version == 1
         await asyncio.sleep(10 * SYNC)  # many polls: one warning
-    assert b.store.current is before and b.store.version == 0
+    assert b.store.current is before
+    assert b.store.version == 0
     assert b.followed == []
     warnings = [r.getMessage() for r in caplog.records if r.name == "bot.services.datasync"]
     assert len(warnings) == 1, warnings
-    assert "data version 1" in warnings[0] and "problem" in warnings[0]
+    assert "data version 1" in warnings[0]
+    assert "problem" in warnings[0]
     assert str(cluster.console.admin.id) not in warnings[0]
 
     # Files mended and a new reload: B follows again.
@@ -254,7 +257,8 @@ async def test_other_files_on_the_other_process_are_used_with_a_warning(
         await asyncio.sleep(5 * SYNC)
     assert ghalam(b) == "Ghalam Elsewhere LLP"
     warnings = [r.getMessage() for r in caplog.records if r.name == "bot.services.datasync"]
-    assert len(warnings) == 1 and "differ" in warnings[0], warnings
+    assert len(warnings) == 1, warnings
+    assert "differ" in warnings[0]
 
 
 async def test_versions_never_go_backwards(cluster: Cluster, data_dir: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import DataVersion
@@ -30,31 +30,36 @@ async def current(session: AsyncSession) -> RecordedVersion | None:
     return None if row is None else RecordedVersion(row.version, row.content_hash)
 
 
-async def bump(session: AsyncSession, *, content_hash: str, actor_id: int, now: datetime) -> int:
+async def bump(
+    session: AsyncSession, *, content_hash: str, actor_id: int, now: datetime, known: int = 0
+) -> int:
     """Raise the version by one (in the caller's transaction) and return the new version.
 
     One UPDATE: two reloads at once on two processes wait for each other's row lock (or SQLite's
-    write lock) and get consecutive versions, never the same one."""
+    write lock) and get consecutive versions, never the same one. `known` is the version the
+    caller has in force: the new one is above it too, should the row ever have been put back
+    (a restored backup), so that no process is asked to go backwards."""
+    floor = case((DataVersion.version < known, known), else_=DataVersion.version)
     version = await session.scalar(
         update(DataVersion)
         .where(DataVersion.id == DATA_VERSION_ROW)
         .values(
-            version=DataVersion.version + 1,
+            version=floor + 1,
             content_hash=content_hash,
             reloaded_at=now,
             reloaded_by=actor_id,
         )
         .returning(DataVersion.version)
     )
-    if version is None:  # the row was deleted by hand: start again
+    if version is None:  # the row was deleted by hand: start again above what is known
+        version = known + 1
         session.add(
             DataVersion(
-                id=DATA_VERSION_ROW, version=1, content_hash=content_hash, reloaded_at=now,
-                reloaded_by=actor_id,
+                id=DATA_VERSION_ROW, version=version, content_hash=content_hash,
+                reloaded_at=now, reloaded_by=actor_id,
             )
         )  # fmt: skip
         await session.flush()
-        version = 1
     return int(version)
 
 

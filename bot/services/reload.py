@@ -85,7 +85,7 @@ async def reload_fair_data(
         )
         return ReloadOutcome(problems=read)
     version = await data_version.bump(
-        session, content_hash=read.content_hash, actor_id=actor_id, now=now
+        session, content_hash=read.content_hash, actor_id=actor_id, now=now, known=store.version
     )
     outcome = ReloadOutcome(
         topics=len(read.data.catalogue.topics),

@@ -390,6 +390,7 @@ async def run(
         await follower.start()
         # The schedule in force goes into the database before anyone can subscribe to it.
         await reminders.start()
+        fair_store.on_reload(reminders.sync_in)
         fair_store.on_replace(reminders.on_replace)
         fair_store.on_follow(reminders.on_follow)
         following = asyncio.create_task(follower.run(stop), name="data-follower")

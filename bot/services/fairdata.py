@@ -6,11 +6,15 @@ import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.schedule.data import Schedule, load_schedule
 from matching.catalogue import Catalogue, check_catalogue
 from matching.datafiles import DataError
 from matching.engine import MatchEngine
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,8 @@ def content_hash(data_dir: Path) -> str:
 
 # Called with (old, new) after new data came into force, e.g. to move reminders of moved sessions.
 ReplaceListener = Callable[[FairData, FairData], Awaitable[None]]
+# Called with (session, new) inside the transaction of a reload made here, before it commits.
+ReloadListener = Callable[["AsyncSession", FairData], Awaitable[None]]
 
 
 class FairDataStore:
@@ -69,12 +75,16 @@ class FairDataStore:
     every process puts the new version's files in force. It never goes backwards here: data of a
     version older than the one in force is refused.
 
-    Two kinds of listeners, because some reactions must happen once for the whole cluster and
+    Listeners of three kinds, because some reactions must happen once for the whole cluster and
     others in every process:
 
-    - `on_replace`: after a reload this process made (/reload here): the cluster-wide work as
-      well as this process's own (copy the schedule into the database and tell subscribers of
-      moved sessions; plan this process's timers);
+    - `on_reload`: inside the transaction of a reload made here (/reload), before it commits:
+      the cluster-wide database work (copy the schedule into the database, tell subscribers of
+      moved sessions), so that it is committed with the new version, once, and done before any
+      other process sees that version;
+    - `on_replace`: after a reload made here came into force (after the commit): this process's
+      own work, and the cluster-wide work again for callers without a transaction (idempotent:
+      a schedule already copied has nothing left to tell);
     - `on_follow`: after this process adopted a reload another process made: this process's own
       work only (its timers); the other process did the rest.
     """
@@ -84,6 +94,7 @@ class FairDataStore:
         self._version = version
         self._listeners: list[ReplaceListener] = []
         self._followers: list[ReplaceListener] = []
+        self._preparers: list[ReloadListener] = []
 
     @property
     def current(self) -> FairData:
@@ -96,6 +107,16 @@ class FairDataStore:
     def on_replace(self, listener: ReplaceListener) -> None:
         """Register a reaction to a reload made here (added by the composition root, in order)."""
         self._listeners.append(listener)
+
+    def on_reload(self, listener: ReloadListener) -> None:
+        """Register database work of a reload made here, run in the reload's transaction."""
+        self._preparers.append(listener)
+
+    async def prepare(self, session: AsyncSession, data: FairData) -> None:
+        """Run the `on_reload` listeners for `data` in `session`'s transaction (not committed
+        here; `replace` follows once it is)."""
+        for listener in self._preparers:
+            await listener(session, data)
 
     def on_follow(self, listener: ReplaceListener) -> None:
         """Register a reaction to another process's reload adopted here."""

@@ -1,11 +1,12 @@
 """Re-reading the data files while the bot runs: all or nothing. Invalid files leave the data in
 force untouched, and the problems are the ones `fairbot check-data` prints.
 
-A reload raises the cluster's data version in its transaction (bot.services.datasync); the
-other processes see it and re-read their own files. This process puts the new data in force
-once the transaction committed: its listeners (the reminder scheduler) take transactions of
-their own, which must not wait for the update's one (on SQLite they would, until the pool gives
-up after 30 s).
+A reload raises the cluster's data version in its transaction (bot.services.datasync), together
+with the database side of the new data (the `on_reload` listeners: the schedule copied, the
+subscribers of moved sessions told); the other processes see the version and re-read their own
+files. This process puts the new data in force once the transaction committed: its `on_replace`
+listeners (the reminder scheduler's timers) take transactions of their own, which must not wait
+for the update's one (on SQLite they would, until the pool gives up after 30 s).
 """
 
 from __future__ import annotations
@@ -87,6 +88,9 @@ async def reload_fair_data(
     version = await data_version.bump(
         session, content_hash=read.content_hash, actor_id=actor_id, now=now, known=store.version
     )
+    # The database side (the schedule, subscribers told) commits with the version: once for the
+    # cluster, and before any other process can see the version.
+    await store.prepare(session, read.data)
     outcome = ReloadOutcome(
         topics=len(read.data.catalogue.topics),
         exhibitors=len(read.data.catalogue.exhibitors),

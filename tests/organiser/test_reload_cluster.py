@@ -26,9 +26,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import FakeClock
 from bot.db.engine import create_engine, create_sessionmaker
-from bot.db.models import DataVersion, ScheduledSession
+from bot.db.models import DataVersion, OutboxMessage, ScheduledSession, User
 from bot.i18n import Translator
 from bot.schedule.scheduler import ReminderScheduler
+from bot.services import agenda
 from bot.services.datasync import DataFollower
 from bot.services.fairdata import FairData, FairDataStore, load_fair_data
 from bot.services.reminders import Rendering
@@ -79,6 +80,7 @@ async def start_process(
 
     await follower.start()
     await scheduler.start()
+    store.on_reload(scheduler.sync_in)
     store.on_replace(scheduler.on_replace)
     store.on_follow(scheduler.on_follow)
     store.on_replace(replaced)
@@ -193,6 +195,14 @@ async def test_a_reload_on_one_process_comes_into_force_on_the_other(
         rename_ghalam(directory)
         move_plenary(directory)
     assert a.store.version == b.store.version == 0
+    now = cluster.console.clock.now()
+    async with b.sessionmaker() as session, session.begin():
+        session.add(User(id=4242, created_at=now, language="en", is_active=True))
+        await session.flush()
+        toggled = await agenda.toggle_subscription(
+            session, user_id=4242, session_id="plenary", language="en", now=now
+        )
+    assert toggled is agenda.Toggle.ON
 
     with caplog.at_level(logging.INFO, logger="bot.services.datasync"):
         reply = await reload(cluster.console)
@@ -205,8 +215,15 @@ async def test_a_reload_on_one_process_comes_into_force_on_the_other(
     assert (len(a.replaced), len(a.followed)) == (1, 0)  # A's own follower left it alone
     assert (len(b.replaced), len(b.followed)) == (0, 1)
     assert b.store.current.schedule == a.store.current.schedule
-    # B's timers follow the schedule A copied into the database.
+    # B's timers follow the schedule A copied into the database with the version.
     assert b.scheduler.planned() == a.scheduler.planned()
+    assert b.scheduler.planned() != []
+    # The subscriber is told of the move once, whatever the number of processes.
+    async with b.sessionmaker() as session:
+        told = list(
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "schedule"))
+        )
+    assert [(m.chat_id, m.ref) for m in told] == [(4242, "plenary")]
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert warnings == []  # same files everywhere
     async with b.sessionmaker() as session:
@@ -227,7 +244,8 @@ async def test_invalid_files_on_the_other_process_keep_its_data(
     with caplog.at_level(logging.WARNING, logger="bot.services.datasync"):
         await reload(cluster.console)
         assert a.store.version == 1
-        await asyncio.sleep(10 * SYNC)  # many polls: one warning
+        await eventually(lambda: any(r.name == "bot.services.datasync" for r in caplog.records))
+        await asyncio.sleep(10 * SYNC)  # many more polls: still one warning
     assert b.store.current is before
     assert b.store.version == 0
     assert b.followed == []

@@ -19,6 +19,7 @@ Per update, set by the middlewares:
 - lang: str -- "kk", "ru" or "en"
 - t: bot.i18n.Translate -- t(key, **args) in `lang`, string arguments HTML-escaped
 - replies: bot.middlewares.Replies -- Bot API methods to send after the commit, in order
+- after_commit: bot.middlewares.AfterCommit -- work to run after the commit (own transactions)
 
 plus aiogram's own: bot, state (FSMContext), raw_state, event_from_user, event_chat, event_update.
 """
@@ -87,6 +88,7 @@ from bot.repositories.updates import forget_processed_before
 from bot.routing import run_sync_callbacks_inline
 from bot.schedule.scheduler import ReminderScheduler
 from bot.services.audiences import default_audiences
+from bot.services.datasync import DataFollower
 from bot.services.digests import LeadDigests
 from bot.services.fairdata import FairData, FairDataStore, load_fair_data
 from bot.services.reminders import Rendering
@@ -362,6 +364,13 @@ async def run(
             )
         ],
     )
+    follower = DataFollower(
+        store=fair_store,
+        sessionmaker=sessionmaker,
+        data_dir=settings.data_dir,
+        interval=settings.data_sync_seconds,
+    )
+    metrics.follow_data_version(lambda: fair_store.version)
     limiter, delivery = start_delivery(
         settings,
         bot=bot,
@@ -374,11 +383,17 @@ async def run(
     # After the rate limiter: counts each request that reaches Telegram.
     bot.session.middleware(SendMetrics(metrics))
     monitor = await _serve_monitoring(settings, monitoring)
+    following: asyncio.Task[None] | None = None
     try:
         await forget_old_updates(sessionmaker, clock)
+        # The version of the data just loaded: the one in force (no reload at start).
+        await follower.start()
         # The schedule in force goes into the database before anyone can subscribe to it.
         await reminders.start()
+        fair_store.on_reload(reminders.sync_in)
         fair_store.on_replace(reminders.on_replace)
+        fair_store.on_follow(reminders.on_follow)
+        following = asyncio.create_task(follower.run(stop), name="data-follower")
         await dp.emit_startup(bot=bot, dispatcher=dp, bots=[bot], **dp.workflow_data)
         # What start-up built (catalogue, engine, aiogram's and SQLAlchemy's machinery) lives as
         # long as the process: keep it out of the collector's full passes, which would otherwise
@@ -405,6 +420,11 @@ async def run(
         janitor.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await janitor
+        if following is not None:
+            # Set `stop` (SIGTERM): it ends between polls or after the one under way.
+            if not stop.is_set():
+                following.cancel()
+            await asyncio.gather(following, return_exceptions=True)
         # No new reminders into the outbox once the workers drain it.
         await reminders.stop()
         # The outbox worker started draining when `stop` was set, alongside the poller.

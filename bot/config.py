@@ -92,6 +92,9 @@ class Settings(DatabaseSettings):
     # the way to monitor a polling process. Unset: none.
     metrics_listen: str | None = None
     data_dir: Path = Path("data")
+    # How often every process looks whether a /reload on another process raised the data version
+    # (then it re-reads its own DATA_DIR): other processes follow a reload within this time.
+    data_sync_seconds: float = Field(default=5.0, gt=0, le=3600)
     tz: ZoneInfo = ZoneInfo("Asia/Almaty")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
@@ -254,6 +257,9 @@ _PROBLEMS: dict[str, dict[str, str]] = {
     "invite_ttl_days": {
         "": "INVITE_TTL_DAYS is malformed: give the days an employer invitation stays valid, "
         "1 to 365"
+    },
+    "data_sync_seconds": {
+        "": "DATA_SYNC_SECONDS is malformed: give seconds, more than 0 and at most 3600"
     },
     "fsm_lock_seconds": {"": "FSM_LOCK_SECONDS is malformed: give seconds, from 1 to 600"},
     "reminder_sweep_seconds": {

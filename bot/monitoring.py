@@ -11,7 +11,9 @@ and adds them up. What is counted:
 - fairbot_telegram_sends_total{outcome}: Bot API calls (all but getUpdates) by outcome: ok, 429,
   403, 4xx (other refusals), 5xx, network;
 - fairbot_telegram_429_total: "Too Many Requests" answers received;
-- fairbot_outbox_depth{status}: outbox messages pending or being sent, counted at scrape.
+- fairbot_outbox_depth{status}: outbox messages pending or being sent, counted at scrape;
+- fairbot_data_version: the version of the data files in force in this process (each /reload
+  raises it; a process whose value stays behind the others' could not read its files).
 """
 
 from __future__ import annotations
@@ -98,6 +100,15 @@ class Metrics:
         )
         for status in OUTBOX_WAITING:
             self.outbox.labels(status=status).set(0)
+        self.data_version = Gauge(
+            "fairbot_data_version",
+            "Version of the data files in force in this process (raised by each /reload)",
+            registry=self.registry,
+        )
+
+    def follow_data_version(self, version: Callable[[], int]) -> None:
+        """Read the data version in force at each scrape (e.g. `lambda: store.version`)."""
+        self.data_version.set_function(version)
 
     def observe_update(self, update_type: str, outcome: Outcome, seconds: float) -> None:
         self.updates.labels(type=update_type, outcome=outcome.value).inc()

@@ -1,5 +1,5 @@
-"""Update middlewares: log context, replies after commit, unit of work, duplicate ledger, users,
-language, throttling."""
+"""Update middlewares: log context, replies after commit, unit of work (and work after its commit),
+duplicate ledger, users, language, throttling."""
 
 from bot.middlewares.context import UpdateContextMiddleware
 from bot.middlewares.fsm import FsmLockMiddleware, FsmStateMiddleware
@@ -12,12 +12,13 @@ from bot.middlewares.throttling import (
     RedisFloodCounter,
     ThrottlingMiddleware,
 )
-from bot.middlewares.unit_of_work import UnitOfWorkMiddleware
+from bot.middlewares.unit_of_work import AfterCommit, UnitOfWorkMiddleware
 from bot.middlewares.users import KnownUserMiddleware
 
 __all__ = [
     "DUPLICATE",
     "FSM_LANGUAGE_KEY",
+    "AfterCommit",
     "DuplicateUpdate",
     "FloodCounter",
     "FsmLockMiddleware",

@@ -57,7 +57,9 @@ class ReminderScheduler:
 
     `start()` copies the schedule in force into the database (telling subscribers of sessions
     that changed while the bot was stopped), sends what fell due meanwhile, and plans timers.
-    `on_replace` is the FairDataStore listener for reloads. `fire()` is what every timer calls.
+    `sync_in` (in a reload's transaction) and `on_replace` (after it) are the FairDataStore
+    listeners for reloads made in this process, `on_follow` the one for reloads of other
+    processes adopted here. `fire()` is what every timer calls.
     """
 
     def __init__(
@@ -115,6 +117,13 @@ class ReminderScheduler:
                 rendering=self._rendering,
             )
 
+    async def sync_in(self, session: AsyncSession, data: FairData) -> list[ScheduleChange]:
+        """Copy `data`'s schedule into the database in the caller's transaction (a /reload's:
+        the FairDataStore `on_reload` listener); the `sync` after it finds nothing left to do."""
+        return await sync_schedule(
+            session, data.schedule, now=self._clock.now(), rendering=self._rendering
+        )
+
     async def fire(self) -> FireReport:
         """Claim and enqueue whatever is due now (one pass at a time in this process)."""
         async with self._lock:
@@ -166,8 +175,19 @@ class ReminderScheduler:
         )
 
     async def on_replace(self, old: FairData, new: FairData) -> None:
-        """Reload: moved and cancelled sessions are told, timers follow the new schedule."""
+        """Reload made here: moved and cancelled sessions are told, timers follow the new schedule.
+
+        Runs after the reload's transaction committed (never inside another transaction: `sync`
+        takes one of its own). After /reload, `sync_in` did the copy in the reload's transaction
+        already and `sync` finds nothing to tell."""
         await self.sync()
+        await self.replan()
+        await self.fire()
+
+    async def on_follow(self, old: FairData, new: FairData) -> None:
+        """Another process's reload adopted here: that process copied the schedule into the
+        database and told the subscribers (once for all) in the transaction that raised the
+        version this process saw; this one only re-plans its timers from the database."""
         await self.replan()
         await self.fire()
 

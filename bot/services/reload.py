@@ -1,5 +1,13 @@
 """Re-reading the data files while the bot runs: all or nothing. Invalid files leave the data in
-force untouched, and the problems are the ones `fairbot check-data` prints."""
+force untouched, and the problems are the ones `fairbot check-data` prints.
+
+A reload raises the cluster's data version in its transaction (bot.services.datasync), together
+with the database side of the new data (the `on_reload` listeners: the schedule copied, the
+subscribers of moved sessions told); the other processes see the version and re-read their own
+files. This process puts the new data in force once the transaction committed: its `on_replace`
+listeners (the reminder scheduler's timers) take transactions of their own, which must not wait
+for the update's one (on SQLite they would, until the pool gives up after 30 s).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +19,10 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.datacheck import collect_problems
+from bot.middlewares.unit_of_work import AfterCommit
+from bot.repositories import data_version
 from bot.services import audit
-from bot.services.fairdata import FairData, FairDataStore, load_fair_data
+from bot.services.fairdata import FairData, FairDataStore, content_hash, load_fair_data
 from matching.datafiles import DataError
 
 
@@ -21,29 +31,51 @@ class ReloadOutcome:
     problems: list[str] = field(default_factory=list)
     topics: int = 0
     exhibitors: int = 0
+    version: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def _read(data_dir: Path) -> FairData | list[str]:
+@dataclass(frozen=True)
+class ReadData:
+    """The data directory, loaded and valid, with the hash of the files as they were read."""
+
+    data: FairData
+    content_hash: str
+
+
+def read_data_dir(data_dir: Path) -> ReadData | list[str]:
+    """Load and validate `data_dir` (blocking: run it in a thread); the problems if invalid."""
     try:
         problems = collect_problems(data_dir)
         if problems:
             return [str(problem) for problem in problems]
-        return load_fair_data(data_dir)
+        before = content_hash(data_dir)
+        data = load_fair_data(data_dir)
+        after = content_hash(data_dir)
     except DataError as error:
         return [str(problem) for problem in error.problems]
     except OSError as error:
         return [f"{data_dir}: {error.strerror or error}"]
+    if before != after:  # being copied in right now: what was loaded may be a mix
+        return [f"{data_dir}: the files changed while they were read; try again"]
+    return ReadData(data, after)
 
 
 async def reload_fair_data(
-    session: AsyncSession, store: FairDataStore, data_dir: Path, *, actor_id: int, now: datetime
+    session: AsyncSession,
+    store: FairDataStore,
+    data_dir: Path,
+    *,
+    actor_id: int,
+    now: datetime,
+    after_commit: AfterCommit,
 ) -> ReloadOutcome:
-    """Validate and load `data_dir` (in a thread: it takes a moment), then put it in force."""
-    read = await asyncio.to_thread(_read, data_dir)
+    """Validate and load `data_dir` (in a thread: it takes a moment); if valid, raise the data
+    version in `session`'s transaction and put the data in force after it committed."""
+    read = await asyncio.to_thread(read_data_dir, data_dir)
     if isinstance(read, list):
         await audit.record(
             session,
@@ -53,15 +85,27 @@ async def reload_fair_data(
             details={"problems": len(read)},
         )
         return ReloadOutcome(problems=read)
-    await store.replace(read)
+    version = await data_version.bump(
+        session, content_hash=read.content_hash, actor_id=actor_id, now=now, known=store.version
+    )
+    # The database side (the schedule, subscribers told) commits with the version: once for the
+    # cluster, and before any other process can see the version.
+    await store.prepare(session, read.data)
     outcome = ReloadOutcome(
-        topics=len(read.catalogue.topics), exhibitors=len(read.catalogue.exhibitors)
+        topics=len(read.data.catalogue.topics),
+        exhibitors=len(read.data.catalogue.exhibitors),
+        version=version,
     )
     await audit.record(
         session,
         actor_id=actor_id,
         action=audit.DATA_RELOADED,
         now=now,
-        details={"topics": outcome.topics, "exhibitors": outcome.exhibitors},
+        details={"topics": outcome.topics, "exhibitors": outcome.exhibitors, "version": version},
     )
+
+    async def put_in_force() -> None:
+        await store.replace(read.data, version=version)
+
+    after_commit.add(put_in_force)
     return outcome

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import FakeClock
 from bot.db.models import FsmRecord, ProcessedUpdate, User
 from bot.i18n import Translate, Translator
-from bot.middlewares import DUPLICATE, FSM_LANGUAGE_KEY
+from bot.middlewares import DUPLICATE, FSM_LANGUAGE_KEY, AfterCommit
 from bot.routing import thread_pool_callbacks
 from tests.updates import UpdateFactory
 
@@ -53,6 +53,30 @@ def probe_router(seen: list[dict[str, object]]) -> Router:
         session.add(User(id=999, created_at=FakeClock().now()))
         await session.flush()
         raise RuntimeError("handler bug")
+
+    @router.message(Command("later"))
+    async def later(
+        message: Message,
+        session: AsyncSession,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        after_commit: AfterCommit,
+    ) -> None:
+        session.add(User(id=998, created_at=FakeClock().now()))
+        await session.flush()
+
+        async def fails() -> None:
+            raise RuntimeError("after-commit bug")
+
+        async def look() -> None:
+            # A transaction of its own: on SQLite (one connection) it could not even start
+            # before the update's had committed and given the connection back.
+            async with asyncio.timeout(5), sessionmaker() as own, own.begin():
+                seen.append({"after_commit": await own.get(User, 998) is not None})
+
+        after_commit.add(fails)  # logged; the next still runs
+        after_commit.add(look)
+        if message.text == "/later boom":
+            raise RuntimeError("handler bug")
 
     return router
 
@@ -232,6 +256,20 @@ async def test_a_handler_bug_rolls_back_and_apologises(
     failure = next(r for r in caplog.records if r.name == "bot.handlers.errors")
     assert f"update {update.update_id} of user {updates.user_id} failed" in failure.getMessage()
     assert "/boom" not in caplog.text
+
+
+async def test_work_after_the_commit_runs_after_it_and_only_then(
+    dp: Dispatcher,
+    bot: Bot,
+    updates: UpdateFactory,
+    seen: list[dict[str, object]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await dp.feed_update(bot, updates.message("/later"))
+    assert seen == [{"after_commit": True}]  # the update's row, committed, seen from outside
+    assert "work after the commit failed" in caplog.text
+    await dp.feed_update(bot, updates.message("/later boom"))
+    assert seen == [{"after_commit": True}]  # rolled back: nothing ran
 
 
 async def test_the_same_update_is_handled_once(

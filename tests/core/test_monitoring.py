@@ -13,6 +13,7 @@ from bot.clock import FakeClock
 from bot.delivery.outbox import Outgoing, Priority, enqueue
 from bot.fakeapi import FakeTelegramServer
 from bot.monitoring import Metrics, Monitoring, SendMetrics, outbox_depth, redis_probe
+from bot.services.fairdata import FairData, FairDataStore
 
 
 async def _client(monitoring: Monitoring) -> TestClient:
@@ -83,3 +84,16 @@ async def test_metrics_count_sends_by_outcome_and_the_outbox(
     assert "fairbot_telegram_429_total 1.0" in text
     assert 'fairbot_outbox_depth{status="pending"} 3.0' in text
     assert 'fairbot_outbox_depth{status="sending"} 0.0' in text
+
+
+async def test_metrics_show_the_data_version_in_force(fair_data: FairData) -> None:
+    store = FairDataStore(fair_data, version=3)
+    metrics = Metrics()
+    metrics.follow_data_version(lambda: store.version)
+    client = await _client(Monitoring({}, metrics))
+    try:
+        assert "fairbot_data_version 3.0" in await (await client.get("/metrics")).text()
+        await store.follow(fair_data, 4)  # read at each scrape
+        assert "fairbot_data_version 4.0" in await (await client.get("/metrics")).text()
+    finally:
+        await client.close()

@@ -21,7 +21,9 @@ async def test_valid_data_comes_into_force(console: Console, data_dir: Path) -> 
     await console.admin.send("/reload")
     reply = await console.admin.next_message()
 
-    assert reply.text == "🔄 Data reloaded: 48 topics, 7 organisations."
+    assert reply.text == (
+        "🔄 Data reloaded: 48 topics, 7 organisations.\nThe other bot processes follow within 5 s."
+    )
     assert console.fair.current is not before
     assert console.fair.current.catalogue.exhibitors["ghalam"].name.en == "Ghalam Space LLP"
 

@@ -5,6 +5,7 @@ Add a module per area and import its classes below.
 
 from bot.db.base import Base
 from bot.db.models.broadcasts import Broadcast
+from bot.db.models.datasync import DataVersion
 from bot.db.models.employers import Invitation, Representative
 from bot.db.models.fsm import FsmRecord
 from bot.db.models.leads import LeadOpening, RepresentativeDigest
@@ -25,6 +26,7 @@ __all__ = [
     "Base",
     "Broadcast",
     "ContactShare",
+    "DataVersion",
     "FsmRecord",
     "Invitation",
     "LeadOpening",

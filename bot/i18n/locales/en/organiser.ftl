@@ -98,6 +98,7 @@ stats-chart-left = left
 
 reload-done =
     🔄 Data reloaded: { $topics } topics, { $exhibitors } organisations.
+    The other bot processes follow within { $seconds } s.
 reload-refused =
     ⚠️ The data files have errors; the data in use stays as it was.
     { $problems }

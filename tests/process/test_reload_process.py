@@ -7,34 +7,18 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
 
 from bot.bench.updates import BotProcess, start_bots
-from bot.db.migrate import upgrade
 from bot.fakeapi import FakeTelegramServer, Timings
-from tests.conftest import PostgresDatabases
 
 pytestmark = pytest.mark.slow
 
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 VERSION = re.compile(r"^fairbot_data_version (\S+)$", re.MULTILINE)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def shared_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'cluster.sqlite3'}"
-        await upgrade(url)
-        yield url
-        return
-    databases: PostgresDatabases = request.getfixturevalue("postgres")
-    name, url = await databases.fresh()
-    yield url
-    await databases.drop(name)
 
 
 async def data_version(http: aiohttp.ClientSession, bot: BotProcess) -> float | None:
@@ -57,14 +41,14 @@ async def versions_become(
         await asyncio.sleep(0.1)
 
 
-async def test_both_processes_follow_a_reload(shared_url: str, tmp_path: Path) -> None:
+async def test_both_processes_follow_a_reload(database_url: str, tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     shutil.copytree(REPO_DATA, data_dir)
     timings = Timings(reply_timeout=15.0, callback_answer_timeout=15.0)
     async with FakeTelegramServer(timings=timings) as server, aiohttp.ClientSession() as http:
         admin = server.user("Dana", language_code="en", started=True)
         bots = await start_bots(
-            server, token=server.token, database_url=shared_url, workdir=tmp_path, count=2,
+            server, token=server.token, database_url=database_url, workdir=tmp_path, count=2,
             webhook=True, data_dir=data_dir,
             extra_env={"ADMIN_IDS": str(admin.id), "DATA_SYNC_SECONDS": "0.2"},
         )  # fmt: skip

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import case, select, update
+from sqlalchemy import CursorResult, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import DataVersion
@@ -63,16 +64,22 @@ async def bump(
     return int(version)
 
 
-async def record_hash_if_unknown(session: AsyncSession, content_hash: str) -> None:
+async def record_hash_if_unknown(session: AsyncSession, content_hash: str) -> RecordedVersion:
     """At start: the first process records the hash of its files for the version in force (0
-    after the migration), so that processes with other files can say so."""
+    after the migration), so that processes with other files can say so. Returns the version in
+    force, with the hash recorded for it."""
     recorded = await current(session)
     if recorded is None:
         session.add(DataVersion(id=DATA_VERSION_ROW, version=0, content_hash=content_hash))
         await session.flush()
-    elif recorded.content_hash is None:
-        await session.execute(
-            update(DataVersion)
-            .where(DataVersion.id == DATA_VERSION_ROW, DataVersion.content_hash.is_(None))
-            .values(content_hash=content_hash)
-        )
+        return RecordedVersion(0, content_hash)
+    if recorded.content_hash is not None:
+        return recorded
+    result = await session.execute(
+        update(DataVersion)
+        .where(DataVersion.id == DATA_VERSION_ROW, DataVersion.content_hash.is_(None))
+        .values(content_hash=content_hash)
+    )
+    if cast(CursorResult[Any], result).rowcount == 1:
+        return RecordedVersion(recorded.version, content_hash)
+    return await current(session) or recorded  # another process recorded its hash just before

@@ -110,12 +110,7 @@ class ReminderScheduler:
     async def sync(self) -> list[ScheduleChange]:
         """Copy the schedule in force into the database; returns what changed for subscribers."""
         async with self._sessionmaker() as session, session.begin():
-            return await sync_schedule(
-                session,
-                self._fair.current.schedule,
-                now=self._clock.now(),
-                rendering=self._rendering,
-            )
+            return await self.sync_in(session, self._fair.current)
 
     async def sync_in(self, session: AsyncSession, data: FairData) -> list[ScheduleChange]:
         """Copy `data`'s schedule into the database in the caller's transaction (a /reload's:

@@ -62,9 +62,11 @@ class DataFollower:
         except OSError:
             here = None  # the data was loaded a moment ago; a follower poll will tell
         async with self._sessionmaker() as session, session.begin():
-            if here is not None:
-                await data_version.record_hash_if_unknown(session, here)
-            recorded = await data_version.current(session)
+            recorded = (
+                await data_version.current(session)
+                if here is None
+                else await data_version.record_hash_if_unknown(session, here)
+            )
         if recorded is None:
             return
         self._store.adopt_version(recorded.version)
